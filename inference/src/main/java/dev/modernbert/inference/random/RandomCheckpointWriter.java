@@ -1,0 +1,151 @@
+package dev.modernbert.inference.random;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.EmbeddingProfile;
+import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.model.ModernBertConfig;
+import dev.modernbert.inference.model.SafetensorsWriter;
+import dev.modernbert.inference.tokenizer.ModelTokenizer;
+import dev.modernbert.inference.tokenizer.SentencePieceTokenizerJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a random-weight checkpoint folder in the published format: {@code config.json},
+ * {@code model.safetensors}, the real ModernBERT-Ja tokenizer files and (for embedding models) the
+ * sentence-transformers metadata of Ruri v3. Weights are drawn so activations stay O(1) through every
+ * layer: linear weights ~ N(0, 1/in), embeddings ~ N(0, 1), LayerNorm weights ~ 1 + N(0, 0.2²).
+ */
+public final class RandomCheckpointWriter {
+  static final String TOKENIZER_RESOURCE = "/modernbert-ja-tokenizer/";
+  static final String[] TOKENIZER_FILES = {
+      "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "MODEL_LICENSE.txt"};
+
+  /**
+   * What to write.
+   *
+   * @param dtype the stored dtype of every tensor (F32, F16 or BF16)
+   * @param maskedLm write a {@code ModernBertForMaskedLM} checkpoint ({@code model.} prefix, MLM head with the
+   *     decoder tied to the embeddings) instead of a sentence-transformers encoder
+   */
+  public record Options(ModelShape shape, long seed, DType dtype, boolean maskedLm) {}
+
+  private RandomCheckpointWriter() {}
+
+  /** Writes the folder {@code out} (created if needed). */
+  public static void write(Options o, Path out) throws IOException {
+    Files.createDirectories(out);
+    ObjectNode configJson = o.shape().configJson(o.maskedLm());
+    ModernBertConfig config = ModernBertConfig.parse(configJson);
+    writeString(out.resolve(ModernBertConfig.FILE), configJson.toPrettyString());
+    writeTokenizer(out);
+    if (!o.maskedLm()) {
+      writeSentenceTransformers(out, config.hiddenSize());
+    }
+    writeWeights(o, config, out.resolve("model.safetensors"));
+  }
+
+  private static void writeWeights(Options o, ModernBertConfig c, Path file) throws IOException {
+    String p = o.maskedLm() ? "model." : "";
+    long d = c.hiddenSize();
+    long inter = c.intermediateSize();
+    SafetensorsWriter w = new SafetensorsWriter(file);
+    w.declare(p + "embeddings.tok_embeddings.weight", o.dtype(), c.vocabSize(), d);
+    w.declare(p + "embeddings.norm.weight", o.dtype(), d);
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      String l = p + "layers." + i + ".";
+      if (i > 0) {
+        w.declare(l + "attn_norm.weight", o.dtype(), d);
+      }
+      w.declare(l + "attn.Wqkv.weight", o.dtype(), 3 * d, d);
+      w.declare(l + "attn.Wo.weight", o.dtype(), d, d);
+      w.declare(l + "mlp_norm.weight", o.dtype(), d);
+      w.declare(l + "mlp.Wi.weight", o.dtype(), 2 * inter, d);
+      w.declare(l + "mlp.Wo.weight", o.dtype(), d, inter);
+    }
+    w.declare(p + "final_norm.weight", o.dtype(), d);
+    if (o.maskedLm()) {
+      w.declare("head.dense.weight", o.dtype(), d, d);
+      w.declare("head.norm.weight", o.dtype(), d);
+      w.declare("decoder.bias", o.dtype(), c.vocabSize());
+    }
+    SplittableRandom rnd = new SplittableRandom(o.seed());
+    w.write(gaussian(rnd, c.vocabSize() * d, 0, 1));
+    w.write(gaussian(rnd, d, 1, 0.2));
+    for (int i = 0; i < c.numHiddenLayers(); i++) {
+      if (i > 0) {
+        w.write(gaussian(rnd, d, 1, 0.2));
+      }
+      w.write(gaussian(rnd, 3 * d * d, 0, 1 / Math.sqrt(d)));
+      w.write(gaussian(rnd, d * d, 0, 1 / Math.sqrt(d)));
+      w.write(gaussian(rnd, d, 1, 0.2));
+      w.write(gaussian(rnd, 2 * inter * d, 0, 1 / Math.sqrt(d)));
+      w.write(gaussian(rnd, d * inter, 0, 1 / Math.sqrt(inter)));
+    }
+    w.write(gaussian(rnd, d, 1, 0.2));
+    if (o.maskedLm()) {
+      w.write(gaussian(rnd, d * d, 0, 1 / Math.sqrt(d)));
+      w.write(gaussian(rnd, d, 1, 0.2));
+      w.write(gaussian(rnd, c.vocabSize(), 0, 0.1));
+    }
+    w.finish();
+  }
+
+  private static float[] gaussian(SplittableRandom rnd, long count, double mean, double std) {
+    float[] v = new float[Math.toIntExact(count)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (mean + std * rnd.nextGaussian());
+    }
+    return v;
+  }
+
+  private static void writeTokenizer(Path out) throws IOException {
+    for (String f : TOKENIZER_FILES) {
+      try (InputStream in = RandomCheckpointWriter.class.getResourceAsStream(TOKENIZER_RESOURCE + f)) {
+        if (in == null) {
+          throw new IOException("bundled tokenizer file " + f + " is missing from the jar");
+        }
+        Files.copy(in, out.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    writeString(out.resolve(ModelTokenizer.JSON_FILE), SentencePieceTokenizerJson.build(out));
+  }
+
+  private static void writeSentenceTransformers(Path out, int dim) throws IOException {
+    writeString(out.resolve(EmbeddingProfile.MODULES_FILE), """
+        [
+          {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+          {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}
+        ]
+        """);
+    Files.createDirectories(out.resolve("1_Pooling"));
+    ObjectNode pooling = JsonFiles.mapper().createObjectNode();
+    pooling.put("word_embedding_dimension", dim);
+    pooling.put("pooling_mode_cls_token", false);
+    pooling.put("pooling_mode_mean_tokens", true);
+    pooling.put("pooling_mode_max_tokens", false);
+    pooling.put("pooling_mode_mean_sqrt_len_tokens", false);
+    pooling.put("pooling_mode_weightedmean_tokens", false);
+    pooling.put("pooling_mode_lasttoken", false);
+    pooling.put("include_prompt", true);
+    writeString(out.resolve("1_Pooling/config.json"), pooling.toPrettyString());
+    ObjectNode st = JsonFiles.mapper().createObjectNode();
+    ObjectNode prompts = st.putObject("prompts");
+    prompts.put("query", EmbeddingProfile.RURI_QUERY_PREFIX);
+    prompts.put("document", EmbeddingProfile.RURI_DOCUMENT_PREFIX);
+    st.putNull("default_prompt_name");
+    st.put("similarity_fn_name", "cosine");
+    writeString(out.resolve(EmbeddingProfile.PROMPTS_FILE), st.toPrettyString());
+    writeString(out.resolve(EmbeddingProfile.SBERT_CONFIG_FILE), "{\"max_seq_length\": 8192, \"do_lower_case\": false}\n");
+  }
+
+  private static void writeString(Path file, String text) throws IOException {
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,110 @@
+package dev.modernbert.inference.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line end to end, through {@link Main#run}, with real files and the real tokenizer. */
+class MainTest {
+  @TempDir Path dir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream savedOut;
+  private InputStream savedIn;
+
+  @BeforeEach
+  void redirect() {
+    savedOut = System.out;
+    savedIn = System.in;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(savedOut);
+    System.setIn(savedIn);
+  }
+
+  private int run(String stdin, String... args) {
+    out.reset();
+    err.reset();
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    return Main.run(args, new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private List<JsonNode> lines() throws Exception {
+    List<JsonNode> nodes = new ArrayList<>();
+    for (String l : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      if (!l.isEmpty()) {
+        nodes.add(new ObjectMapper().readTree(l));
+      }
+    }
+    return nodes;
+  }
+
+  @Test
+  void randomModelThenEmbedPrintsUnitVectorsInInputOrder() throws Exception {
+    Path model = dir.resolve("m");
+    assertEquals(0, run("", "random-model", "--shape", "tiny", "--out", model.toString(), "--seed", "3"));
+    assertTrue(Files.exists(model.resolve("model.safetensors")));
+    assertEquals(0, run("今日は晴れです\n明日は雨です。\n", "embed", "--model", model.toString()));
+    List<JsonNode> result = lines();
+    assertEquals(2, result.size());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(i, result.get(i).get("index").asInt());
+      JsonNode v = result.get(i).get("embedding");
+      assertEquals(64, v.size());
+      double sq = 0;
+      for (JsonNode x : v) {
+        sq += x.asDouble() * x.asDouble();
+      }
+      assertEquals(1.0, Math.sqrt(sq), 1e-6);
+    }
+    assertTrue(result.get(0).get("tokens").asInt() >= 3);
+
+    assertEquals(0, run("\"今日は\\n晴れ\"\n", "embed", "--model", model.toString(), "--jsonl", "--no-normalize",
+        "--prefix", "検索文書: ", "--max-tokens", "4"));
+    JsonNode one = lines().get(0);
+    assertEquals(4, one.get("tokens").asInt(), "truncated to --max-tokens");
+
+    assertEquals(0, run("晴れ\n", "hidden", "--model", model.toString()));
+    JsonNode h = lines().get(0).get("last_hidden_state");
+    assertEquals(3, h.size(), "<s> 晴れ </s>");
+    assertEquals(64, h.get(0).size());
+  }
+
+  @Test
+  void tokenizeNeedsOnlyTheTokenizer() throws Exception {
+    assertEquals(0, run("Hello\n晴れ\n", "tokenize", "--model", "src/main/resources/modernbert-ja-tokenizer"));
+    List<JsonNode> result = lines();
+    assertEquals("[1,13085,2]", result.get(0).get("ids").toString());
+    assertEquals("[1,16416,2]", result.get(1).get("ids").toString());
+  }
+
+  @Test
+  void failuresExitNonZeroWithOneLineReasons() {
+    assertEquals(2, run("", "nonsense"));
+    assertEquals(2, run("", "embed"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--model is required"));
+    assertEquals(1, run("x\n", "embed", "--model", dir.resolve("absent").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("not a directory"));
+    assertEquals(2, run("", "random-model", "--shape", "huge", "--out", dir.toString()));
+    assertEquals(2, run("{}\n", "tokenize", "--model", "src/main/resources/modernbert-ja-tokenizer", "--jsonl"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1 is not a JSON string"));
+  }
+}

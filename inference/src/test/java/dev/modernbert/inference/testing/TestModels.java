@@ -1,0 +1,78 @@
+package dev.modernbert.inference.testing;
+
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomCheckpointWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/** Random-weight checkpoints for tests, written once per JVM and deleted at exit. */
+public final class TestModels {
+  private static final Map<RandomCheckpointWriter.Options, Path> CACHE = new ConcurrentHashMap<>();
+  private static final Path ROOT = createRoot();
+
+  private TestModels() {}
+
+  /** A random checkpoint folder of {@code shape} (F32, bare encoder, seed 7). */
+  public static Path folder(ModelShape shape) {
+    return folder(new RandomCheckpointWriter.Options(shape, 7, DType.F32, false));
+  }
+
+  /** A random checkpoint folder written with {@code options}; do not modify it. */
+  public static Path folder(RandomCheckpointWriter.Options options) {
+    return CACHE.computeIfAbsent(options, o -> {
+      Path dir = ROOT.resolve(o.shape().id() + "-" + o.seed() + "-" + o.dtype() + (o.maskedLm() ? "-mlm" : ""));
+      try {
+        RandomCheckpointWriter.write(o, dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return dir;
+    });
+  }
+
+  /** A private, modifiable copy of {@code source} under {@code target}. */
+  public static Path copy(Path source, Path target) throws IOException {
+    Files.createDirectories(target);
+    try (Stream<Path> files = Files.walk(source)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path dest = target.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(p, dest);
+        }
+      }
+    }
+    return target;
+  }
+
+  /** The bundled real ModernBERT-Ja tokenizer folder (tokenizer.model and its configs only). */
+  public static Path tokenizerOnly() {
+    return Path.of("src/main/resources/modernbert-ja-tokenizer");
+  }
+
+  private static Path createRoot() {
+    try {
+      Path root = Files.createTempDirectory("modernbert-test-models");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(root)));
+      return root;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path root) {
+    try (Stream<Path> files = Files.walk(root)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort at JVM exit
+    }
+  }
+}
