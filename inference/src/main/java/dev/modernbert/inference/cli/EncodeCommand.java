@@ -1,12 +1,13 @@
 package dev.modernbert.inference.cli;
 
-import dev.modernbert.inference.engine.Encoder;
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
-import dev.modernbert.inference.model.ModelFolder;
-import dev.modernbert.inference.reference.ReferenceEncoder;
-import dev.modernbert.inference.tokenizer.ModelTokenizer;
+import dev.modernbert.inference.onnx.CompileOptions.AttentionMode;
+import dev.modernbert.inference.runtime.DeviceSpec;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -22,27 +23,38 @@ final class EncodeCommand implements Main.Command {
 
   @Override
   public void run(List<String> argv) throws Exception {
-    Args a = Args.parse(argv, Set.of("jsonl", "no-normalize"), Set.of("model", "prefix", "max-tokens", "engine"));
-    ModelFolder folder = ModelFolder.open(Path.of(a.required("model")));
-    int maxTokens = a.intValue("max-tokens", folder.maxTokens());
-    if (maxTokens < 2 || maxTokens > folder.maxTokens()) {
-      throw new UsageException("--max-tokens must be between 2 and " + folder.maxTokens());
-    }
-    String engine = a.get("engine", "reference");
-    if (!engine.equals("reference")) {
-      throw new UsageException("--engine must be reference");
-    }
+    Args a = Args.parse(argv, Set.of("jsonl", "no-normalize"),
+        Set.of("model", "prefix", "max-tokens", "engine", "attention", "device", "threads"));
+    EngineSettings settings = settings(a);
     String prefix = a.get("prefix", "");
     List<String> texts = TextInput.read(System.in, a.flag("jsonl"));
-    try (ModelTokenizer tokenizer = ModelTokenizer.load(folder.dir());
-        Encoder encoder = new ReferenceEncoder(folder.loadWeights());
+    try (LoadedModel model = LoadedModel.load(Path.of(a.required("model")), settings);
         JsonLines out = new JsonLines(System.out)) {
-      TextEmbedder embedder = new TextEmbedder(tokenizer, encoder, folder.profile().pooling(), maxTokens);
+      int limit = model.folder().maxTokens();
+      int maxTokens = a.intValue("max-tokens", limit);
+      if (maxTokens < 2 || maxTokens > limit) {
+        throw new UsageException("--max-tokens must be between 2 and " + limit);
+      }
+      TextEmbedder embedder = model.embedder(maxTokens);
       if (hidden) {
         writeHidden(out, embedder.hidden(texts, prefix));
       } else {
         writeEmbeddings(out, embedder.embed(texts, prefix, !a.flag("no-normalize")));
       }
+    }
+  }
+
+  /** Engine options shared by every command that runs the model. */
+  static EngineSettings settings(Args a) {
+    try {
+      return EngineSettings.defaults()
+          .withEngine(EngineSettings.Engine.valueOf(a.get("engine", "onnx").toUpperCase(Locale.ROOT)))
+          .withAttention(AttentionMode.parse(a.get("attention", "blocked")))
+          .withDevice(DeviceSpec.parse(a.get("device", "auto")))
+          .withThreads(a.intValue("threads", 0));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage().startsWith("No enum") ? "--engine must be onnx or reference"
+          : e.getMessage());
     }
   }
 
@@ -72,7 +84,8 @@ final class EncodeCommand implements Main.Command {
 
   @Override
   public String usage() {
-    return (hidden ? "hidden" : "embed") + " --model DIR [--prefix P] [--max-tokens N] [--engine reference] [--jsonl]"
+    return (hidden ? "hidden" : "embed") + " --model DIR [--prefix P] [--max-tokens N] [--engine onnx|reference]"
+        + " [--attention blocked|full] [--device auto|cpu|cuda|cuda:N] [--threads N] [--jsonl]"
         + (hidden ? "" : " [--no-normalize]");
   }
 }

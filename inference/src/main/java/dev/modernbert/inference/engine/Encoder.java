@@ -3,12 +3,16 @@ package dev.modernbert.inference.engine;
 import java.util.List;
 
 /**
- * Runs the encoder: token ids in, {@code last_hidden_state} out. Implementations are thread-safe.
+ * Runs the encoder: token ids in, {@code last_hidden_state} or pooled vectors out. Implementations are
+ * thread-safe.
  */
 public interface Encoder extends AutoCloseable {
 
   /** Per-token states {@code [length][hiddenSize]} of each sequence, in input order. */
   List<float[][]> hiddenStates(List<int[]> sequences);
+
+  /** The pooled (not normalized) vector of each sequence, in input order. */
+  List<float[]> embeddings(List<int[]> sequences);
 
   /** Width of each token state. */
   int hiddenSize();

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Text in, vectors out: tokenizes {@code prefix + text} as one string (MODERNBERT.md §4.2), truncates to the
- * token limit keeping {@code </s>}, runs the encoder, pools and optionally L2-normalizes.
+ * token limit keeping {@code </s>}, runs the encoder (which pools) and optionally L2-normalizes.
  */
 public final class TextEmbedder {
   /** One text's embedding and the number of tokens it was computed from. */
@@ -16,13 +16,11 @@ public final class TextEmbedder {
 
   private final ModelTokenizer tokenizer;
   private final Encoder encoder;
-  private final Pooling pooling;
   private final int maxTokens;
 
-  public TextEmbedder(ModelTokenizer tokenizer, Encoder encoder, Pooling pooling, int maxTokens) {
+  public TextEmbedder(ModelTokenizer tokenizer, Encoder encoder, int maxTokens) {
     this.tokenizer = tokenizer;
     this.encoder = encoder;
-    this.pooling = pooling;
     this.maxTokens = maxTokens;
   }
 
@@ -43,10 +41,10 @@ public final class TextEmbedder {
   /** Pooled (and, if asked, unit-length) vectors of each text. */
   public List<Embedding> embed(List<String> texts, String prefix, boolean normalize) {
     List<int[]> ids = tokenize(texts, prefix);
-    List<float[][]> states = encoder.hiddenStates(ids);
+    List<float[]> pooled = encoder.embeddings(ids);
     List<Embedding> out = new ArrayList<>(texts.size());
     for (int i = 0; i < ids.size(); i++) {
-      float[] v = pooling.pool(states.get(i), ids.get(i).length);
+      float[] v = pooled.get(i);
       out.add(new Embedding(ids.get(i).length, normalize ? Pooling.normalize(v) : v));
     }
     return out;

@@ -3,6 +3,7 @@ package dev.modernbert.inference.reference;
 import dev.modernbert.inference.engine.Encoder;
 import dev.modernbert.inference.model.ModernBertConfig;
 import dev.modernbert.inference.model.ModernBertWeights;
+import dev.modernbert.inference.pooling.Pooling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -19,9 +20,11 @@ public final class ReferenceEncoder implements Encoder {
   private final int heads;
   private final int headDim;
   private final int positions;
+  private final Pooling pooling;
 
-  public ReferenceEncoder(ModernBertWeights weights) {
+  public ReferenceEncoder(ModernBertWeights weights, Pooling pooling) {
     this.weights = weights;
+    this.pooling = pooling;
     this.config = weights.config();
     this.d = config.hiddenSize();
     this.heads = config.numAttentionHeads();
@@ -34,6 +37,15 @@ public final class ReferenceEncoder implements Encoder {
     List<float[][]> out = new ArrayList<>(sequences.size());
     for (int[] ids : sequences) {
       out.add(forward(ids, ids.length));
+    }
+    return out;
+  }
+
+  @Override
+  public List<float[]> embeddings(List<int[]> sequences) {
+    List<float[]> out = new ArrayList<>(sequences.size());
+    for (int[] ids : sequences) {
+      out.add(pooling.pool(forward(ids, ids.length), ids.length));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.model.ModernBertConfig;
+import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.testing.TestModels;
 import java.util.Arrays;
@@ -21,8 +22,8 @@ class ReferenceEncoderTest {
 
   @BeforeAll
   static void load() {
-    tiny = new ReferenceEncoder(ModelFolder.open(TestModels.folder(ModelShape.TINY)).loadWeights());
-    m30 = new ReferenceEncoder(ModelFolder.open(TestModels.folder(ModelShape.M30)).loadWeights());
+    tiny = new ReferenceEncoder(ModelFolder.open(TestModels.folder(ModelShape.TINY)).loadWeights(), Pooling.MEAN);
+    m30 = new ReferenceEncoder(ModelFolder.open(TestModels.folder(ModelShape.M30)).loadWeights(), Pooling.MEAN);
   }
 
   private static int[] randomIds(int n, long seed) {

@@ -1,0 +1,47 @@
+package dev.modernbert.inference.engine;
+
+import dev.modernbert.inference.onnx.CompileOptions.AttentionMode;
+import dev.modernbert.inference.runtime.DeviceSpec;
+import java.nio.file.Path;
+
+/**
+ * How a model is run.
+ *
+ * @param engine {@code onnx} (compiled graph on ONNX Runtime) or {@code reference} (plain-Java oracle)
+ * @param attention local-layer attention of the compiled graph
+ * @param device where ONNX Runtime runs
+ * @param intraOpThreads ONNX Runtime threads per inference (0 = runtime default)
+ * @param maxBatchTokens padded tokens per batch
+ * @param cacheDir where compiled graphs are kept, or {@code null} for {@code <model>/.modernbert-cache}
+ */
+public record EngineSettings(
+    Engine engine, AttentionMode attention, DeviceSpec device, int intraOpThreads, int maxBatchTokens, Path cacheDir) {
+
+  /** Which implementation runs the model. */
+  public enum Engine { ONNX, REFERENCE }
+
+  /** ONNX Runtime, blocked attention, automatic device, 16k-token batches. */
+  public static EngineSettings defaults() {
+    return new EngineSettings(Engine.ONNX, AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 16384, null);
+  }
+
+  public EngineSettings withEngine(Engine e) {
+    return new EngineSettings(e, attention, device, intraOpThreads, maxBatchTokens, cacheDir);
+  }
+
+  public EngineSettings withAttention(AttentionMode a) {
+    return new EngineSettings(engine, a, device, intraOpThreads, maxBatchTokens, cacheDir);
+  }
+
+  public EngineSettings withDevice(DeviceSpec d) {
+    return new EngineSettings(engine, attention, d, intraOpThreads, maxBatchTokens, cacheDir);
+  }
+
+  public EngineSettings withThreads(int threads) {
+    return new EngineSettings(engine, attention, device, threads, maxBatchTokens, cacheDir);
+  }
+
+  public EngineSettings withCacheDir(Path dir) {
+    return new EngineSettings(engine, attention, device, intraOpThreads, maxBatchTokens, dir);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.modernbert.inference.engine;
+
+import ai.onnxruntime.OrtException;
+import dev.modernbert.inference.model.InvalidModelException;
+import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.onnx.CompileOptions;
+import dev.modernbert.inference.onnx.CompiledModelCache;
+import dev.modernbert.inference.reference.ReferenceEncoder;
+import dev.modernbert.inference.runtime.OnnxEncoder;
+import dev.modernbert.inference.runtime.OnnxSessions;
+import dev.modernbert.inference.runtime.TokenBudgetBatcher;
+import dev.modernbert.inference.tokenizer.ModelTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** A model folder made ready to run: its tokenizer, an encoder, and a {@link TextEmbedder} over them. */
+public final class LoadedModel implements AutoCloseable {
+  private final ModelFolder folder;
+  private final ModelTokenizer tokenizer;
+  private final Encoder encoder;
+
+  private LoadedModel(ModelFolder folder, ModelTokenizer tokenizer, Encoder encoder) {
+    this.folder = folder;
+    this.tokenizer = tokenizer;
+    this.encoder = encoder;
+  }
+
+  /** Opens {@code dir}, compiling (or reusing) its ONNX graph when the engine is ONNX. */
+  public static LoadedModel load(Path dir, EngineSettings settings) {
+    ModelFolder folder = ModelFolder.open(dir);
+    ModelTokenizer tokenizer = ModelTokenizer.load(dir);
+    try {
+      return new LoadedModel(folder, tokenizer, encoder(folder, settings));
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
+  }
+
+  private static Encoder encoder(ModelFolder folder, EngineSettings s) {
+    if (s.engine() == EngineSettings.Engine.REFERENCE) {
+      return new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
+    }
+    CompileOptions options = new CompileOptions(s.attention(), folder.profile().pooling(), false);
+    Path cache = s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR);
+    try {
+      Path graph = CompiledModelCache.graph(folder, options, cache);
+      return new OnnxEncoder(OnnxSessions.open(graph, s.device(), s.intraOpThreads()),
+          folder.config().hiddenSize(), folder.config().padTokenId(), new TokenBudgetBatcher(s.maxBatchTokens()));
+    } catch (IOException e) {
+      throw new InvalidModelException(folder.dir().getFileName() + ": cannot compile the ONNX graph: " + e.getMessage(), e);
+    } catch (OrtException e) {
+      throw new InvalidModelException(folder.dir().getFileName() + ": ONNX Runtime cannot load the compiled graph: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** An embedder limited to {@code maxTokens} (at most the model's limit). */
+  public TextEmbedder embedder(int maxTokens) {
+    return new TextEmbedder(tokenizer, encoder, Math.min(maxTokens, folder.maxTokens()));
+  }
+
+  public ModelFolder folder() {
+    return folder;
+  }
+
+  public ModelTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public Encoder encoder() {
+    return encoder;
+  }
+
+  @Override
+  public void close() {
+    encoder.close();
+    tokenizer.close();
+  }
+}

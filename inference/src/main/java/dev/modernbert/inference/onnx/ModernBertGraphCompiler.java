@@ -1,0 +1,178 @@
+package dev.modernbert.inference.onnx;
+
+import dev.modernbert.inference.model.ModernBertConfig;
+import dev.modernbert.inference.model.ModernBertWeights;
+import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
+import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
+import dev.modernbert.inference.pooling.Pooling;
+import java.util.Map;
+
+/**
+ * Compiles ModernBERT weights into an ONNX graph computing MODERNBERT.md §3 with dynamic batch and sequence
+ * axes. Inputs {@code input_ids}, {@code attention_mask} (int64 [batch, sequence]); outputs
+ * {@code last_hidden_state} [batch, sequence, d] and {@code sentence_embedding} [batch, d]. Global layers use
+ * full attention with the key-padding mask; local layers use {@link SlidingWindowAttention}.
+ */
+public final class ModernBertGraphCompiler {
+  /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
+  public static final String VERSION = "1";
+  /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
+  static final float MASKED = -1e9f;
+
+  private final ModernBertWeights weights;
+  private final ModernBertConfig config;
+  private final CompileOptions options;
+  private final OnnxGraphBuilder g;
+  private final int d;
+  private final int heads;
+  private final int headDim;
+
+  private ModernBertGraphCompiler(ModernBertWeights weights, CompileOptions options, ExternalData external) {
+    this.weights = weights;
+    this.config = weights.config();
+    this.options = options;
+    this.g = new OnnxGraphBuilder("modernbert", external);
+    this.d = config.hiddenSize();
+    this.heads = config.numAttentionHeads();
+    this.headDim = config.headDim();
+  }
+
+  /** The graph for {@code weights}; large initializers are written to {@code external}. */
+  public static ModelProto compile(ModernBertWeights weights, CompileOptions options, ExternalData external) {
+    return new ModernBertGraphCompiler(weights, options, external).build();
+  }
+
+  private ModelProto build() {
+    String ids = g.input("input_ids", TensorProto.DataType.INT64, "batch", "sequence");
+    String mask = g.input("attention_mask", TensorProto.DataType.INT64, "batch", "sequence");
+    String maskF = g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.FLOAT_VALUE));
+    String seqLen = g.op("Slice", g.op("Shape", ids), g.ints(1), g.ints(2));
+    String h = layerNorm(g.op("Gather", g.floats("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d), ids),
+        "embeddings.norm", weights.embNorm(), weights.embNormBias());
+    String keyMask = g.op("Unsqueeze", g.op("Mul", g.op("Sub", maskF, g.scalar(1f)), g.scalar(-MASKED)),
+        g.ints(1, 2));
+    Rotary global = rotary("global", config.globalRopeTheta(), seqLen);
+    Rotary local = rotary("local", config.localRopeTheta(), seqLen);
+    SlidingWindowAttention window = options.attention() == CompileOptions.AttentionMode.BLOCKED
+        ? new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen) : null;
+    String localMask = window == null ? g.op("Add", keyMask, bandMask(seqLen)) : null;
+    for (int i = 0; i < config.numHiddenLayers(); i++) {
+      boolean isGlobal = config.isGlobal(i);
+      h = layer(i, h, isGlobal ? global : local, isGlobal ? keyMask : localMask, isGlobal ? null : window);
+    }
+    String out = layerNorm(h, "final_norm", weights.finalNorm(), weights.finalNormBias());
+    g.output(out, "last_hidden_state", TensorProto.DataType.FLOAT, "batch", "sequence", d);
+    g.output(pool(out, maskF), "sentence_embedding", TensorProto.DataType.FLOAT, "batch", d);
+    return g.build("modernbert-search " + VERSION + " " + options.key());
+  }
+
+  private record Rotary(String cos, String sin) {}
+
+  /** cos/sin tables [sequence, D] sliced from precomputed [max_positions, D] initializers. */
+  private Rotary rotary(String name, double theta, String seqLen) {
+    int positions = config.maxPositionEmbeddings();
+    float[] cos = new float[positions * headDim];
+    float[] sin = new float[positions * headDim];
+    float[] inv = dev.modernbert.inference.reference.RotaryTable.inverseFrequencies(theta, headDim);
+    int half = headDim / 2;
+    for (int p = 0; p < positions; p++) {
+      for (int j = 0; j < half; j++) {
+        float angle = (float) p * inv[j];
+        cos[p * headDim + j] = cos[p * headDim + j + half] = (float) Math.cos(angle);
+        sin[p * headDim + j] = sin[p * headDim + j + half] = (float) Math.sin(angle);
+      }
+    }
+    String c = g.floats("rope_" + name + "_cos", cos, positions, headDim);
+    String s = g.floats("rope_" + name + "_sin", sin, positions, headDim);
+    return new Rotary(g.op("Slice", c, g.ints(0), seqLen, g.ints(0)), g.op("Slice", s, g.ints(0), seqLen, g.ints(0)));
+  }
+
+  /** {@code x·cos + rotate_half(x)·sin} on [B, H, S, D]. */
+  private String rope(String x, Rotary r) {
+    int half = headDim / 2;
+    String x1 = g.op("Slice", x, g.ints(0), g.ints(half), g.ints(3));
+    String x2 = g.op("Slice", x, g.ints(half), g.ints(headDim), g.ints(3));
+    String rotated = g.op("Concat", new String[] {g.op("Neg", x2), x1}, Map.of("axis", 3));
+    return g.op("Add", g.op("Mul", x, r.cos()), g.op("Mul", rotated, r.sin()));
+  }
+
+  /** Additive [S, S] mask of the local window for {@code FULL} mode: −1e9 where |i − j| > w. */
+  private String bandMask(String seqLen) {
+    String n = g.op("Squeeze", seqLen, g.ints(0));
+    String idx = g.op("Range", g.op("Squeeze", g.ints(0), g.ints(0)), n, g.op("Squeeze", g.ints(1), g.ints(0)));
+    String diff = g.op("Abs", g.op("Sub", g.op("Unsqueeze", idx, g.ints(1)), g.op("Unsqueeze", idx, g.ints(0))));
+    String far = g.op("Greater", diff, g.ints(config.halfWindow()));
+    return g.op("Where", far, g.scalar(MASKED), g.scalar(0f));
+  }
+
+  private String layer(int i, String h, Rotary rope, String mask, SlidingWindowAttention window) {
+    ModernBertWeights.Layer w = weights.layer(i);
+    String p = "layers." + i + ".";
+    String x = w.attnNorm() == null ? h : layerNorm(h, p + "attn_norm", w.attnNorm(), w.attnNormBias());
+    String qkv = linear(x, p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d);
+    String qkvHeads = g.op("Transpose", new String[] {g.op("Reshape", qkv, g.ints(0, 0, 3, heads, headDim))},
+        Map.of("perm", new long[] {2, 0, 3, 1, 4}));
+    String[] parts = g.multi("Split", new String[] {qkvHeads}, 3, Map.of("axis", 0, "num_outputs", 3));
+    String q = rope(g.op("Squeeze", parts[0], g.ints(0)), rope);
+    String k = rope(g.op("Squeeze", parts[1], g.ints(0)), rope);
+    String v = g.op("Squeeze", parts[2], g.ints(0));
+    String o = window == null ? fullAttention(q, k, v, mask) : window.attend(q, k, v, scale());
+    String merged = g.op("Reshape", g.op("Transpose", new String[] {o}, Map.of("perm", new long[] {0, 2, 1, 3})),
+        g.ints(0, 0, d));
+    h = g.op("Add", h, linear(merged, p + "attn.Wo", w.wo(), w.woBias(), d, d));
+    String y = layerNorm(h, p + "mlp_norm", w.mlpNorm(), w.mlpNormBias());
+    int inter = config.intermediateSize();
+    String[] u = g.multi("Split", new String[] {linear(y, p + "mlp.Wi", w.wi(), w.wiBias(), 2 * inter, d)}, 2,
+        Map.of("axis", -1, "num_outputs", 2));
+    String gated = g.op("Mul", gelu(u[0]), u[1]);
+    return g.op("Add", h, linear(gated, p + "mlp.Wo", w.mlpWo(), w.mlpWoBias(), d, inter));
+  }
+
+  private float scale() {
+    return (float) (1.0 / Math.sqrt(headDim));
+  }
+
+  /** Softmax(q·kᵀ·scale + mask)·v on [B, H, S, D]. */
+  private String fullAttention(String q, String k, String v, String mask) {
+    String kT = g.op("Transpose", new String[] {k}, Map.of("perm", new long[] {0, 1, 3, 2}));
+    String scores = g.op("Add", g.op("Mul", g.op("MatMul", q, kT), g.scalar(scale())), mask);
+    return g.op("MatMul", g.op("Softmax", new String[] {scores}, Map.of("axis", -1)), v);
+  }
+
+  /** Exact erf GELU: {@code 0.5·x·(1 + erf(x/√2))}. */
+  private String gelu(String x) {
+    String erf = g.op("Erf", g.op("Mul", x, g.scalar((float) (1.0 / Math.sqrt(2.0)))));
+    return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", erf, g.scalar(1f)));
+  }
+
+  private String layerNorm(String x, String name, float[] gamma, float[] beta) {
+    String scale = g.floats(name + ".weight", gamma, d);
+    String[] in = beta == null ? new String[] {x, scale} : new String[] {x, scale, g.floats(name + ".bias", beta, d)};
+    return g.op("LayerNormalization", in, Map.of("axis", -1, "epsilon", (float) config.normEps()));
+  }
+
+  /** {@code x·Aᵀ (+ b)} with A stored [out, in]; the initializer holds Aᵀ [in, out]. */
+  private String linear(String x, String name, float[] a, float[] bias, int out, int in) {
+    float[] t = new float[a.length];
+    for (int o = 0; o < out; o++) {
+      for (int k = 0; k < in; k++) {
+        t[k * out + o] = a[o * in + k];
+      }
+    }
+    String y = g.op("MatMul", x, g.floats(name + ".weight.T", t, in, out));
+    return bias == null ? y : g.op("Add", y, g.floats(name + ".bias", bias, out));
+  }
+
+  private String pool(String out, String maskF) {
+    String pooled;
+    if (options.pooling() == Pooling.CLS) {
+      pooled = g.op("Squeeze", g.op("Slice", out, g.ints(0), g.ints(1), g.ints(1)), g.ints(1));
+    } else {
+      String sum = g.op("ReduceSum", new String[] {g.op("Mul", out, g.op("Unsqueeze", maskF, g.ints(2))), g.ints(1)},
+          Map.of("keepdims", 0));
+      String count = g.op("ReduceSum", new String[] {maskF, g.ints(1)}, Map.of("keepdims", 1));
+      pooled = g.op("Div", sum, g.op("Max", count, g.scalar(1e-9f)));
+    }
+    return options.normalize() ? g.op("LpNormalization", new String[] {pooled}, Map.of("axis", -1, "p", 2)) : pooled;
+  }
+}

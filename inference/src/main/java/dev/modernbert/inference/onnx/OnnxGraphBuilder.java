@@ -1,0 +1,196 @@
+package dev.modernbert.inference.onnx;
+
+import com.google.protobuf.ByteString;
+import dev.modernbert.inference.onnx.schema.Onnx.AttributeProto;
+import dev.modernbert.inference.onnx.schema.Onnx.GraphProto;
+import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
+import dev.modernbert.inference.onnx.schema.Onnx.NodeProto;
+import dev.modernbert.inference.onnx.schema.Onnx.OperatorSetIdProto;
+import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
+import dev.modernbert.inference.onnx.schema.Onnx.TensorShapeProto;
+import dev.modernbert.inference.onnx.schema.Onnx.TypeProto;
+import dev.modernbert.inference.onnx.schema.Onnx.ValueInfoProto;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Emits an ONNX graph node by node: each call adds one operator and returns the name of its output, so a
+ * model reads like the math it computes. Large initializers go to an {@link ExternalData} file.
+ */
+public final class OnnxGraphBuilder {
+  /** Default-domain opset: LayerNormalization (17) and Gelu (20) are needed. */
+  public static final int OPSET = 20;
+  public static final int IR_VERSION = 9;
+
+  private final GraphProto.Builder graph = GraphProto.newBuilder();
+  private final ExternalData external;
+  private final Map<String, Integer> counters = new HashMap<>();
+  private final Map<String, String> constants = new HashMap<>();
+
+  /** A builder whose float initializers above {@link ExternalData#INLINE_LIMIT} bytes go to {@code external}. */
+  public OnnxGraphBuilder(String name, ExternalData external) {
+    graph.setName(name);
+    this.external = external;
+  }
+
+  /** Declares a graph input of element type {@code elemType} with symbolic or fixed dims. */
+  public String input(String name, TensorProto.DataType elemType, Object... dims) {
+    graph.addInput(valueInfo(name, elemType, dims));
+    return name;
+  }
+
+  /** Declares {@code value} as a graph output named {@code name}. */
+  public void output(String value, String name, TensorProto.DataType elemType, Object... dims) {
+    if (!value.equals(name)) {
+      op("Identity", new String[] {value}, name, Map.of());
+    }
+    graph.addOutput(valueInfo(name, elemType, dims));
+  }
+
+  private static ValueInfoProto valueInfo(String name, TensorProto.DataType elemType, Object... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+      if (d instanceof String s) {
+        dim.setDimParam(s);
+      } else {
+        dim.setDimValue(((Number) d).longValue());
+      }
+      shape.addDim(dim);
+    }
+    return ValueInfoProto.newBuilder().setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(
+            TypeProto.Tensor.newBuilder().setElemType(elemType.getNumber()).setShape(shape)))
+        .build();
+  }
+
+  /** Adds {@code opType(inputs) -> one output} with attributes (Integer/Long, Float, long[], String). */
+  public String op(String opType, String[] inputs, Map<String, Object> attributes) {
+    return op(opType, inputs, fresh(opType), attributes);
+  }
+
+  /** Shorthand for an operator without attributes. */
+  public String op(String opType, String... inputs) {
+    return op(opType, inputs, Map.of());
+  }
+
+  /** Adds an operator with several outputs; returns their names. */
+  public String[] multi(String opType, String[] inputs, int outputs, Map<String, Object> attributes) {
+    String[] names = new String[outputs];
+    for (int i = 0; i < outputs; i++) {
+      names[i] = fresh(opType);
+    }
+    graph.addNode(node(opType, inputs, names, attributes, ""));
+    return names;
+  }
+
+  /** Adds an operator of the {@code com.microsoft} contrib domain. */
+  public String contrib(String opType, String[] inputs, Map<String, Object> attributes) {
+    String out = fresh(opType);
+    graph.addNode(node(opType, inputs, new String[] {out}, attributes, "com.microsoft"));
+    return out;
+  }
+
+  private String op(String opType, String[] inputs, String output, Map<String, Object> attributes) {
+    graph.addNode(node(opType, inputs, new String[] {output}, attributes, ""));
+    return output;
+  }
+
+  private NodeProto node(String opType, String[] inputs, String[] outputs, Map<String, Object> attrs, String domain) {
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(opType).setName(outputs[0] + "_node");
+    if (!domain.isEmpty()) {
+      n.setDomain(domain);
+    }
+    for (String in : inputs) {
+      n.addInput(in);
+    }
+    for (String out : outputs) {
+      n.addOutput(out);
+    }
+    attrs.forEach((k, v) -> n.addAttribute(attribute(k, v)));
+    return n.build();
+  }
+
+  private static AttributeProto attribute(String name, Object v) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name);
+    if (v instanceof Integer || v instanceof Long) {
+      a.setType(AttributeProto.AttributeType.INT).setI(((Number) v).longValue());
+    } else if (v instanceof Float || v instanceof Double) {
+      a.setType(AttributeProto.AttributeType.FLOAT).setF(((Number) v).floatValue());
+    } else if (v instanceof long[] ints) {
+      a.setType(AttributeProto.AttributeType.INTS);
+      for (long i : ints) {
+        a.addInts(i);
+      }
+    } else if (v instanceof String s) {
+      a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
+    } else if (v instanceof TensorProto t) {
+      a.setType(AttributeProto.AttributeType.TENSOR).setT(t);
+    } else {
+      throw new IllegalArgumentException("attribute " + name + ": unsupported value " + v);
+    }
+    return a.build();
+  }
+
+  private String fresh(String base) {
+    int n = counters.merge(base, 1, Integer::sum);
+    return base + "_" + n;
+  }
+
+  /** A float initializer named {@code name} with the given dims. */
+  public String floats(String name, float[] values, long... dims) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(values);
+    graph.addInitializer(external.tensor(name, TensorProto.DataType.FLOAT, dims, b.array()));
+    return name;
+  }
+
+  /** A float16 initializer (values rounded to nearest) for half-precision graphs. */
+  public String halfs(String name, float[] values, long... dims) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putShort(Float.floatToFloat16(v));
+    }
+    graph.addInitializer(external.tensor(name, TensorProto.DataType.FLOAT16, dims, b.array()));
+    return name;
+  }
+
+  /** A small int64 constant (deduplicated by value). */
+  public String ints(long... values) {
+    String key = "i64:" + java.util.Arrays.toString(values);
+    return constants.computeIfAbsent(key, k -> {
+      String name = fresh("const_i64");
+      TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+          .addDims(values.length);
+      for (long v : values) {
+        t.addInt64Data(v);
+      }
+      graph.addInitializer(t);
+      return name;
+    });
+  }
+
+  /** A scalar float constant (deduplicated by value). */
+  public String scalar(float value) {
+    String key = "f32:" + Float.floatToIntBits(value);
+    return constants.computeIfAbsent(key, k -> {
+      String name = fresh("const_f32");
+      graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+          .addFloatData(value));
+      return name;
+    });
+  }
+
+  /** The finished model with the default and {@code com.microsoft} opsets. */
+  public ModelProto build(String producer) {
+    return ModelProto.newBuilder()
+        .setIrVersion(IR_VERSION)
+        .setProducerName(producer)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1))
+        .setGraph(graph)
+        .build();
+  }
+}

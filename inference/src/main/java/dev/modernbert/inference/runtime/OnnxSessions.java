@@ -1,0 +1,63 @@
+package dev.modernbert.inference.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+
+/**
+ * Opens ONNX Runtime sessions on the requested device. CUDA is tried when asked for (or, with {@code auto},
+ * when the runtime lists it); if it cannot load, the session is rebuilt with fresh CPU-only options and the
+ * device actually used is reported (PLATFORM.md: a failed CUDA provider leaves its options unusable).
+ */
+public final class OnnxSessions {
+  private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
+
+  /** An open session and the device it runs on ({@code cpu} or {@code cuda:N}). */
+  public record Opened(OrtSession session, String device, String fallbackReason) {}
+
+  private OnnxSessions() {}
+
+  /** Opens {@code graph} with {@code intraOpThreads} threads (0 = runtime default) on {@code device}. */
+  public static Opened open(Path graph, DeviceSpec device, int intraOpThreads) throws OrtException {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    boolean tryCuda = device.kind() == DeviceSpec.Kind.CUDA
+        || (device.kind() == DeviceSpec.Kind.AUTO && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
+    String reason = null;
+    if (tryCuda) {
+      try (OrtSession.SessionOptions options = options(intraOpThreads)) {
+        options.addCUDA(device.cudaDevice());
+        return new Opened(env.createSession(graph.toString(), options), "cuda:" + device.cudaDevice(), null);
+      } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+        reason = "CUDA unavailable (" + firstLine(e) + "); running on CPU";
+        LOG.warning(reason);
+      }
+    }
+    OrtSession.SessionOptions options = options(intraOpThreads);
+    try {
+      return new Opened(env.createSession(graph.toString(), options), "cpu", reason);
+    } finally {
+      options.close();
+    }
+  }
+
+  private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
+    OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+    o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (intraOpThreads > 0) {
+      o.setIntraOpNumThreads(intraOpThreads);
+    }
+    // Shapes change with every batch: an arena would keep the largest batch's memory forever.
+    o.setCPUArenaAllocator(false);
+    o.setMemoryPatternOptimization(false);
+    return o;
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.toString() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}
