@@ -41,18 +41,22 @@ public final class LoadedModel implements AutoCloseable {
     if (s.engine() == EngineSettings.Engine.REFERENCE) {
       return new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
     }
-    CompileOptions options = new CompileOptions(s.attention(), folder.profile().pooling(), false);
-    Path cache = s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR);
     try {
-      Path graph = CompiledModelCache.graph(folder, options, cache);
-      return new OnnxEncoder(OnnxSessions.open(graph, s.device(), s.intraOpThreads()),
-          folder.config().hiddenSize(), folder.config().padTokenId(), new TokenBudgetBatcher(s.maxBatchTokens()));
+      Path graph = folder.format() == ModelFolder.Format.EXPORTED_ONNX ? folder.dir().resolve(ModelFolder.EXPORTED_GRAPH)
+          : CompiledModelCache.graph(folder, new CompileOptions(s.attention(), folder.profile().pooling(), false),
+              s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR));
+      return new OnnxEncoder(OnnxSessions.open(graph, s.device(), s.intraOpThreads()), folder.hiddenSize(),
+          folder.padTokenId(), new TokenBudgetBatcher(s.maxBatchTokens()), folder.profile().pooling());
     } catch (IOException e) {
       throw new InvalidModelException(folder.dir().getFileName() + ": cannot compile the ONNX graph: " + e.getMessage(), e);
     } catch (OrtException e) {
-      throw new InvalidModelException(folder.dir().getFileName() + ": ONNX Runtime cannot load the compiled graph: "
-          + e.getMessage(), e);
+      throw new InvalidModelException(folder.dir().getFileName() + ": ONNX Runtime cannot load the graph: "
+          + firstLine(e.getMessage()), e);
     }
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   /** An embedder limited to {@code maxTokens} (at most the model's limit). */

@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.modernbert.inference.engine.Encoder;
+import dev.modernbert.inference.pooling.Pooling;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.Arrays;
@@ -31,12 +32,15 @@ public final class OnnxEncoder implements Encoder {
   private final TokenBudgetBatcher batcher;
   private final boolean tokenTypes;
   private final boolean pooledOutput;
+  private final Pooling pooling;
   private final AtomicLong realTokens = new AtomicLong();
   private final AtomicLong paddedTokens = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
 
-  public OnnxEncoder(OnnxSessions.Opened opened, int hiddenSize, int padId, TokenBudgetBatcher batcher)
-      throws OrtException {
+  /** {@code pooling} is used when the graph has no {@code sentence_embedding} output of its own. */
+  public OnnxEncoder(OnnxSessions.Opened opened, int hiddenSize, int padId, TokenBudgetBatcher batcher,
+      Pooling pooling) throws OrtException {
+    this.pooling = pooling;
     this.session = opened.session();
     this.device = opened.device();
     this.hiddenSize = hiddenSize;
@@ -68,11 +72,13 @@ public final class OnnxEncoder implements Encoder {
     return Arrays.asList(out);
   }
 
-  /** Pooled vectors from the graph's own pooling output (a compiled ModernBERT graph has one). */
+  /** Pooled vectors: the graph's own pooling output when it has one, else pooled here from token states. */
   @Override
   public List<float[]> embeddings(List<int[]> sequences) {
     if (!pooledOutput) {
-      throw new IllegalStateException("this graph has no " + POOLED_OUTPUT + " output");
+      List<float[][]> states = hiddenStates(sequences);
+      return java.util.stream.IntStream.range(0, states.size())
+          .mapToObj(i -> pooling.pool(states.get(i), sequences.get(i).length)).toList();
     }
     float[][] out = new float[sequences.size()][];
     run(sequences, POOLED_OUTPUT, (index, length, data, offset) -> {

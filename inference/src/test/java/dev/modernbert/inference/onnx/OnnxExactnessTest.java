@@ -1,0 +1,78 @@
+package dev.modernbert.inference.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomCheckpointWriter;
+import dev.modernbert.inference.reference.ReferenceEncoder;
+import dev.modernbert.inference.testing.TestModels;
+import dev.modernbert.inference.testing.Vectors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The compiled graph equals the plain-Java reference (MODERNBERT.md §3) for every length around the block and
+ * window edges, alone and in padded mixed-length batches, in both attention modes. Tolerances: max |Δ| on
+ * last_hidden_state ≤ 1e-4, pooled cosine ≥ 0.99999 (fp32).
+ */
+class OnnxExactnessTest {
+  private static final int[] LENGTHS = {1, 2, 63, 64, 65, 128, 129, 130, 200, 300, 1000};
+  private static final double MAX_ABS = 1e-4;
+  private static final double MIN_COSINE = 0.99999;
+
+  @TempDir static Path cache;
+
+  static Stream<Arguments> checkpoints() {
+    return Stream.of(
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 7, DType.F32, false)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 8, DType.BF16, false)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, true)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 7, DType.F32, false)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("checkpoints")
+  void compiledGraphEqualsReference(RandomCheckpointWriter.Options options) {
+    Path dir = TestModels.folder(options);
+    ModelFolder folder = ModelFolder.open(dir);
+    ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
+    List<int[]> sequences = new ArrayList<>();
+    for (int n : LENGTHS) {
+      sequences.add(Vectors.randomIds(n, n * 31L + options.seed()));
+    }
+    List<float[][]> expected = reference.hiddenStates(sequences);
+    List<float[]> expectedPooled = reference.embeddings(sequences);
+    for (CompileOptions.AttentionMode mode : CompileOptions.AttentionMode.values()) {
+      EngineSettings s = EngineSettings.defaults().withAttention(mode).withDevice(
+          dev.modernbert.inference.runtime.DeviceSpec.parse("cpu")).withCacheDir(cache);
+      for (int budget : new int[] {1, 1 << 16}) {
+        // budget 1 runs every sequence alone; 64k puts them all in one right-padded batch
+        s = new EngineSettings(s.engine(), s.attention(), s.device(), s.intraOpThreads(), budget, s.cacheDir());
+        try (LoadedModel model = LoadedModel.load(dir, s)) {
+          List<float[][]> actual = model.encoder().hiddenStates(sequences);
+          List<float[]> pooled = model.encoder().embeddings(sequences);
+          for (int i = 0; i < LENGTHS.length; i++) {
+            String what = options + " " + mode + " budget " + budget + " length " + LENGTHS[i];
+            assertEquals(LENGTHS[i], actual.get(i).length, what);
+            double diff = Vectors.maxAbsDiff(expected.get(i), actual.get(i));
+            assertTrue(diff <= MAX_ABS, what + ": max |Δ| " + diff);
+            double cos = Vectors.cosine(expectedPooled.get(i), pooled.get(i));
+            assertTrue(cos >= MIN_COSINE, what + ": pooled cosine " + cos);
+          }
+        }
+      }
+    }
+  }
+}

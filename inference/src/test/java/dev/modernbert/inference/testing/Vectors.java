@@ -1,0 +1,47 @@
+package dev.modernbert.inference.testing;
+
+/** Comparisons used by the exactness tests. */
+public final class Vectors {
+  private Vectors() {}
+
+  /** Cosine similarity in double precision. */
+  public static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += (double) a[i] * b[i];
+      na += (double) a[i] * a[i];
+      nb += (double) b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  /** Largest |a − b| over all rows. */
+  public static double maxAbsDiff(float[][] a, float[][] b) {
+    if (a.length != b.length) {
+      throw new AssertionError("row counts differ: " + a.length + " vs " + b.length);
+    }
+    double max = 0;
+    for (int t = 0; t < a.length; t++) {
+      for (int c = 0; c < a[t].length; c++) {
+        max = Math.max(max, Math.abs(a[t][c] - b[t][c]));
+      }
+    }
+    return max;
+  }
+
+  /** Deterministic pseudo-random token ids framed by {@code <s>} (1) and {@code </s>} (2). */
+  public static int[] randomIds(int n, long seed) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    int[] ids = new int[n];
+    for (int i = 0; i < n; i++) {
+      ids[i] = 300 + r.nextInt(100000);
+    }
+    ids[0] = 1;
+    if (n > 1) {
+      ids[n - 1] = 2;
+    }
+    return ids;
+  }
+}
