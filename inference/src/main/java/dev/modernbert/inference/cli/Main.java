@@ -15,7 +15,9 @@ public final class Main {
       "tokenize", new TokenizeCommand(),
       "embed", new EncodeCommand(false),
       "hidden", new EncodeCommand(true),
-      "random-model", new RandomModelCommand());
+      "random-model", new RandomModelCommand(),
+      "chunk", new ChunkCommand(),
+      "bench", new BenchCommand());
 
   private Main() {}
 

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "1";
+  public static final String VERSION = "2";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -49,16 +49,17 @@ public final class ModernBertGraphCompiler {
     String seqLen = g.op("Slice", g.op("Shape", ids), g.ints(1), g.ints(2));
     String h = layerNorm(g.op("Gather", g.floats("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d), ids),
         "embeddings.norm", weights.embNorm(), weights.embNormBias());
-    String keyMask = g.op("Unsqueeze", g.op("Mul", g.op("Sub", maskF, g.scalar(1f)), g.scalar(-MASKED)),
-        g.ints(1, 2));
+    GlobalMasks globalMasks = new GlobalMasks(
+        g.op("Equal", g.op("ReduceMin", new String[] {mask}, Map.of("keepdims", 0)), g.ints(1)),
+        g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.INT32_VALUE)));
     Rotary global = rotary("global", config.globalRopeTheta(), seqLen);
     Rotary local = rotary("local", config.localRopeTheta(), seqLen);
     SlidingWindowAttention window = options.attention() == CompileOptions.AttentionMode.BLOCKED
         ? new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen) : null;
-    String localMask = window == null ? g.op("Add", keyMask, bandMask(seqLen)) : null;
+    String fullLocalMask = window == null ? g.op("Add", g.op("Unsqueeze", g.op("Mul",
+        g.op("Sub", maskF, g.scalar(1f)), g.scalar(-MASKED)), g.ints(1, 2)), bandMask(seqLen)) : null;
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      boolean isGlobal = config.isGlobal(i);
-      h = layer(i, h, isGlobal ? global : local, isGlobal ? keyMask : localMask, isGlobal ? null : window);
+      h = layer(i, h, config.isGlobal(i) ? global : local, globalMasks, fullLocalMask, window);
     }
     String out = layerNorm(h, "final_norm", weights.finalNorm(), weights.finalNormBias());
     g.output(out, "last_hidden_state", TensorProto.DataType.FLOAT, "batch", "sequence", d);
@@ -68,7 +69,7 @@ public final class ModernBertGraphCompiler {
 
   private record Rotary(String cos, String sin) {}
 
-  /** cos/sin tables [sequence, D] sliced from precomputed [max_positions, D] initializers. */
+  /** cos/sin tables [sequence, 1, D] (broadcast over heads) sliced from precomputed [max_positions, D] initializers. */
   private Rotary rotary(String name, double theta, String seqLen) {
     int positions = config.maxPositionEmbeddings();
     float[] cos = new float[positions * headDim];
@@ -84,10 +85,11 @@ public final class ModernBertGraphCompiler {
     }
     String c = g.floats("rope_" + name + "_cos", cos, positions, headDim);
     String s = g.floats("rope_" + name + "_sin", sin, positions, headDim);
-    return new Rotary(g.op("Slice", c, g.ints(0), seqLen, g.ints(0)), g.op("Slice", s, g.ints(0), seqLen, g.ints(0)));
+    return new Rotary(g.op("Unsqueeze", g.op("Slice", c, g.ints(0), seqLen, g.ints(0)), g.ints(1)),
+        g.op("Unsqueeze", g.op("Slice", s, g.ints(0), seqLen, g.ints(0)), g.ints(1)));
   }
 
-  /** {@code x·cos + rotate_half(x)·sin} on [B, H, S, D]. */
+  /** {@code x·cos + rotate_half(x)·sin} on [B, S, H, D]. */
   private String rope(String x, Rotary r) {
     int half = headDim / 2;
     String x1 = g.op("Slice", x, g.ints(0), g.ints(half), g.ints(3));
@@ -105,27 +107,60 @@ public final class ModernBertGraphCompiler {
     return g.op("Where", far, g.scalar(MASKED), g.scalar(0f));
   }
 
-  private String layer(int i, String h, Rotary rope, String mask, SlidingWindowAttention window) {
+  /** Whether the batch has no padding (bool [1]) and the key-padding mask as int32 [B, S], for global layers. */
+  private record GlobalMasks(String unpadded, String keyPadding) {}
+
+  private String layer(int i, String h, Rotary rope, GlobalMasks globalMasks, String fullLocalMask,
+      SlidingWindowAttention window) {
     ModernBertWeights.Layer w = weights.layer(i);
     String p = "layers." + i + ".";
     String x = w.attnNorm() == null ? h : layerNorm(h, p + "attn_norm", w.attnNorm(), w.attnNormBias());
-    String qkv = linear(x, p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d);
-    String qkvHeads = g.op("Transpose", new String[] {g.op("Reshape", qkv, g.ints(0, 0, 3, heads, headDim))},
-        Map.of("perm", new long[] {2, 0, 3, 1, 4}));
-    String[] parts = g.multi("Split", new String[] {qkvHeads}, 3, Map.of("axis", 0, "num_outputs", 3));
-    String q = rope(g.op("Squeeze", parts[0], g.ints(0)), rope);
-    String k = rope(g.op("Squeeze", parts[1], g.ints(0)), rope);
-    String v = g.op("Squeeze", parts[2], g.ints(0));
-    String o = window == null ? fullAttention(q, k, v, mask) : window.attend(q, k, v, scale());
-    String merged = g.op("Reshape", g.op("Transpose", new String[] {o}, Map.of("perm", new long[] {0, 2, 1, 3})),
-        g.ints(0, 0, d));
-    h = g.op("Add", h, linear(merged, p + "attn.Wo", w.wo(), w.woBias(), d, d));
+    String qkv = g.op("Reshape", linear(x, p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d),
+        g.ints(0, 0, 3, heads, headDim));
+    String[] parts = g.multi("Split", new String[] {qkv}, 3, Map.of("axis", 2, "num_outputs", 3));
+    String q = rope(g.op("Squeeze", parts[0], g.ints(2)), rope);
+    String k = rope(g.op("Squeeze", parts[1], g.ints(2)), rope);
+    String v = g.op("Squeeze", parts[2], g.ints(2));
+    String o;
+    if (config.isGlobal(i)) {
+      o = globalAttention(g.op("Reshape", q, g.ints(0, 0, d)), g.op("Reshape", k, g.ints(0, 0, d)),
+          g.op("Reshape", v, g.ints(0, 0, d)), globalMasks);
+    } else {
+      String qh = toHeadsFirst(q);
+      String kh = toHeadsFirst(k);
+      String vh = toHeadsFirst(v);
+      String heads = window == null ? fullAttention(qh, kh, vh, fullLocalMask) : window.attend(qh, kh, vh, scale());
+      o = g.op("Reshape", toHeadsFirst(heads), g.ints(0, 0, d));
+    }
+    h = g.op("Add", h, linear(o, p + "attn.Wo", w.wo(), w.woBias(), d, d));
     String y = layerNorm(h, p + "mlp_norm", w.mlpNorm(), w.mlpNormBias());
     int inter = config.intermediateSize();
     String[] u = g.multi("Split", new String[] {linear(y, p + "mlp.Wi", w.wi(), w.wiBias(), 2 * inter, d)}, 2,
         Map.of("axis", -1, "num_outputs", 2));
     String gated = g.op("Mul", gelu(u[0]), u[1]);
     return g.op("Add", h, linear(gated, p + "mlp.Wo", w.mlpWo(), w.mlpWoBias(), d, inter));
+  }
+
+  /** Swaps axes 1 and 2: [B, S, H, D] to [B, H, S, D] and back. */
+  private String toHeadsFirst(String x) {
+    return g.op("Transpose", new String[] {x}, Map.of("perm", new long[] {0, 2, 1, 3}));
+  }
+
+  /**
+   * Full attention of a global layer on [B, S, d] through ONNX Runtime's MultiHeadAttention. A batch without
+   * padding takes the mask-free branch, which the CPU kernel runs as tiled FlashAttention (O(n) memory);
+   * a padded batch passes the key-padding mask.
+   */
+  private String globalAttention(String q, String k, String v, GlobalMasks masks) {
+    Map<String, Object> attrs = Map.of("num_heads", heads, "scale", scale());
+    OnnxGraphBuilder flash = g.subgraph("unpadded");
+    flash.output(flash.contrib("MultiHeadAttention", new String[] {q, k, v}, attrs), flash.subgraphOutput(),
+        TensorProto.DataType.FLOAT, "batch", "sequence", d);
+    OnnxGraphBuilder masked = g.subgraph("padded");
+    masked.output(masked.contrib("MultiHeadAttention", new String[] {q, k, v, "", masks.keyPadding()}, attrs),
+        masked.subgraphOutput(), TensorProto.DataType.FLOAT, "batch", "sequence", d);
+    return g.op("If", new String[] {masks.unpadded()},
+        Map.of("then_branch", flash.graph(), "else_branch", masked.graph()));
   }
 
   private float scale() {

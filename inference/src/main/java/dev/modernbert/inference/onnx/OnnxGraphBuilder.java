@@ -26,13 +26,36 @@ public final class OnnxGraphBuilder {
 
   private final GraphProto.Builder graph = GraphProto.newBuilder();
   private final ExternalData external;
-  private final Map<String, Integer> counters = new HashMap<>();
+  private final Map<String, Integer> counters;
   private final Map<String, String> constants = new HashMap<>();
 
   /** A builder whose float initializers above {@link ExternalData#INLINE_LIMIT} bytes go to {@code external}. */
   public OnnxGraphBuilder(String name, ExternalData external) {
+    this(name, external, new HashMap<>());
+  }
+
+  private OnnxGraphBuilder(String name, ExternalData external, Map<String, Integer> counters) {
     graph.setName(name);
     this.external = external;
+    this.counters = counters;
+  }
+
+  /**
+   * A builder for a subgraph (an {@code If} branch): names stay unique across both, and the subgraph may use
+   * any value of this graph defined before it.
+   */
+  public OnnxGraphBuilder subgraph(String name) {
+    return new OnnxGraphBuilder(fresh(name), external, counters);
+  }
+
+  /** A fresh name for a subgraph's output. */
+  public String subgraphOutput() {
+    return fresh(graph.getName() + "_out");
+  }
+
+  /** The graph built so far, for use as a subgraph attribute. */
+  public GraphProto graph() {
+    return graph.build();
   }
 
   /** Declares a graph input of element type {@code elemType} with symbolic or fixed dims. */
@@ -86,7 +109,7 @@ public final class OnnxGraphBuilder {
     return names;
   }
 
-  /** Adds an operator of the {@code com.microsoft} contrib domain. */
+  /** Adds an operator of the {@code com.microsoft} contrib domain; empty input names skip optional inputs. */
   public String contrib(String opType, String[] inputs, Map<String, Object> attributes) {
     String out = fresh(opType);
     graph.addNode(node(opType, inputs, new String[] {out}, attributes, "com.microsoft"));
@@ -128,6 +151,8 @@ public final class OnnxGraphBuilder {
       a.setType(AttributeProto.AttributeType.STRING).setS(ByteString.copyFromUtf8(s));
     } else if (v instanceof TensorProto t) {
       a.setType(AttributeProto.AttributeType.TENSOR).setT(t);
+    } else if (v instanceof GraphProto sub) {
+      a.setType(AttributeProto.AttributeType.GRAPH).setG(sub);
     } else {
       throw new IllegalArgumentException("attribute " + name + ": unsupported value " + v);
     }

@@ -97,6 +97,25 @@ class MainTest {
   }
 
   @Test
+  void chunkPrintsOffsetsThatTileEachInput() throws Exception {
+    Path model = dir.resolve("c");
+    assertEquals(0, run("", "random-model", "--shape", "tiny", "--out", model.toString()));
+    String text = "今日は晴れです。明日は雨でしょう。明後日は曇りです。".repeat(5);
+    assertEquals(0, run(text + "\n", "chunk", "--model", model.toString(), "--max-tokens", "24"));
+    JsonNode chunks = lines().get(0).get("chunks");
+    assertTrue(chunks.size() > 1);
+    int expectedStart = 0;
+    for (JsonNode c : chunks) {
+      assertEquals(expectedStart, c.get("start").asInt());
+      assertTrue(c.get("tokens").asInt() <= 24);
+      expectedStart = c.get("end").asInt();
+    }
+    assertEquals(text.length(), expectedStart);
+    assertEquals(0, run(text + "\n", "chunk", "--model", model.toString(), "--late-chunk-tokens", "8"));
+    assertTrue(lines().get(0).get("chunks").size() >= 5, "late-chunking spans");
+  }
+
+  @Test
   void failuresExitNonZeroWithOneLineReasons() {
     assertEquals(2, run("", "nonsense"));
     assertEquals(2, run("", "embed"));

@@ -8,6 +8,7 @@ import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.testing.TestModels;
+import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +22,7 @@ class LongSequenceTest {
   @Test
   void embedsEightThousandTokensAndFullAttentionAgrees() {
     Path dir = TestModels.folder(ModelShape.M30);
-    List<int[]> seq = List.of(Vectors.randomIds(8192, 99));
+    List<int[]> seq = List.of(RandomTokens.ids(8192, 99));
     float[] blocked;
     float[] full;
     EngineSettings s = EngineSettings.defaults().withDevice(DeviceSpec.parse("cpu")).withCacheDir(cache);

@@ -11,6 +11,7 @@ import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
 import dev.modernbert.inference.reference.ReferenceEncoder;
 import dev.modernbert.inference.testing.TestModels;
+import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class OnnxExactnessTest {
     ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
     List<int[]> sequences = new ArrayList<>();
     for (int n : LENGTHS) {
-      sequences.add(Vectors.randomIds(n, n * 31L + options.seed()));
+      sequences.add(RandomTokens.ids(n, n * 31L + options.seed()));
     }
     List<float[][]> expected = reference.hiddenStates(sequences);
     List<float[]> expectedPooled = reference.embeddings(sequences);

@@ -9,9 +9,9 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.model.ModernBertConfig;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.testing.TestModels;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,20 +26,9 @@ class ReferenceEncoderTest {
     m30 = new ReferenceEncoder(ModelFolder.open(TestModels.folder(ModelShape.M30)).loadWeights(), Pooling.MEAN);
   }
 
-  private static int[] randomIds(int n, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    int[] ids = new int[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = 300 + r.nextInt(100000);
-    }
-    ids[0] = 1;
-    ids[n - 1] = 2;
-    return ids;
-  }
-
   /** Layer {@code layer}'s output rows before and after adding noise to input row {@code changed}. */
   private static double[][][] perturb(ReferenceEncoder enc, int layer, int n, int changed) {
-    double[][] h = enc.embed(randomIds(n, 11));
+    double[][] h = enc.embed(RandomTokens.ids(n, 11));
     double[][] before = enc.layer(layer, h, n);
     double[][] h2 = Arrays.stream(h).map(double[]::clone).toArray(double[][]::new);
     for (int c = 0; c < h2[changed].length; c++) {
@@ -82,7 +71,7 @@ class ReferenceEncoderTest {
 
   @Test
   void paddingDoesNotChangeAnyRealToken() {
-    int[] ids = randomIds(23, 5);
+    int[] ids = RandomTokens.ids(23, 5);
     float[][] alone = tiny.forward(ids, ids.length);
     int[] padded = Arrays.copyOf(ids, 37);
     Arrays.fill(padded, ids.length, padded.length, 3);
@@ -98,7 +87,7 @@ class ReferenceEncoderTest {
   @Test
   void outputIsTheFinalLayerNorm() {
     float[] gamma = ModelFolder.open(TestModels.folder(ModelShape.TINY)).loadWeights().finalNorm();
-    for (float[] row : tiny.forward(randomIds(12, 3), 12)) {
+    for (float[] row : tiny.forward(RandomTokens.ids(12, 3), 12)) {
       double mean = 0;
       double sq = 0;
       for (int c = 0; c < row.length; c++) {

@@ -30,18 +30,4 @@ public final class Vectors {
     }
     return max;
   }
-
-  /** Deterministic pseudo-random token ids framed by {@code <s>} (1) and {@code </s>} (2). */
-  public static int[] randomIds(int n, long seed) {
-    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
-    int[] ids = new int[n];
-    for (int i = 0; i < n; i++) {
-      ids[i] = 300 + r.nextInt(100000);
-    }
-    ids[0] = 1;
-    if (n > 1) {
-      ids[n - 1] = 2;
-    }
-    return ids;
-  }
 }

@@ -1,0 +1,16 @@
+package dev.modernbert.inference.bench;
+
+import java.util.Arrays;
+
+/** Small statistics for benchmark reports. */
+public final class Stats {
+  private Stats() {}
+
+  /** The median of {@code values} (mean of the middle two for even counts). */
+  public static double median(double[] values) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    int n = s.length;
+    return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+}
