@@ -1,0 +1,131 @@
+package dev.modernbert.inference.engine;
+
+import dev.modernbert.inference.chunking.Chunk;
+import dev.modernbert.inference.chunking.ChunkingOptions;
+import dev.modernbert.inference.chunking.DocumentChunker;
+import dev.modernbert.inference.chunking.LateChunker;
+import dev.modernbert.inference.pooling.Pooling;
+import dev.modernbert.inference.stats.InferenceStats;
+import dev.modernbert.inference.tokenizer.Truncation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Documents in, embedded chunks out: each text is chunked, the chunks of all texts are embedded together
+ * (token-budget batching across documents), and each document gets its chunks with offsets, token counts
+ * and unit vectors, plus a document vector (token-weighted mean of its chunk vectors, normalized). A text
+ * that cannot be chunked fails alone.
+ */
+public final class DocumentEmbedder {
+  /** One chunk of a document with its unit-length vector. */
+  public record EmbeddedChunk(int start, int end, int tokens, float[] vector) {}
+
+  /** A document's result: its chunks and document vector, or the reason it failed. */
+  public record Outcome(List<EmbeddedChunk> chunks, float[] documentVector, RuntimeException error) {
+    static Outcome failed(RuntimeException e) {
+      return new Outcome(null, null, e);
+    }
+  }
+
+  private final LoadedModel model;
+  private final ChunkingOptions options;
+  private final String prefix;
+  private final InferenceStats stats;
+
+  public DocumentEmbedder(LoadedModel model, ChunkingOptions options, String prefix, InferenceStats stats) {
+    this.model = model;
+    this.options = options.cappedAt(model.folder().maxTokens());
+    this.prefix = prefix;
+    this.stats = stats;
+  }
+
+  /** Embeds every text; outcomes are in input order. */
+  public List<Outcome> embed(List<String> texts) {
+    long t0 = System.nanoTime();
+    List<Outcome> out = options.lateChunkTokens() > 0 ? late(texts) : windows(texts);
+    stats.total.record((System.nanoTime() - t0) / 1e6);
+    for (Outcome o : out) {
+      if (o.error() != null) {
+        stats.failures.increment();
+      } else {
+        stats.documents.increment();
+        stats.chunks.add(o.chunks().size());
+        o.chunks().forEach(c -> stats.tokens.add(c.tokens()));
+      }
+    }
+    return out;
+  }
+
+  private List<Outcome> windows(List<String> texts) {
+    long t0 = System.nanoTime();
+    DocumentChunker chunker = new DocumentChunker(model.tokenizer(), options, prefix);
+    List<List<Chunk>> perDoc = new ArrayList<>();
+    List<RuntimeException> errors = new ArrayList<>();
+    List<int[]> ids = new ArrayList<>();
+    for (String text : texts) {
+      try {
+        List<Chunk> chunks = chunker.chunk(text);
+        for (Chunk c : chunks) {
+          ids.add(Truncation.keepEnd(model.tokenizer().ids(prefix + c.text(text)), options.maxTokens()));
+        }
+        perDoc.add(chunks);
+        errors.add(null);
+      } catch (RuntimeException e) {
+        perDoc.add(List.of());
+        errors.add(e);
+      }
+    }
+    stats.tokenize.record((System.nanoTime() - t0) / 1e6);
+    long t1 = System.nanoTime();
+    List<float[]> vectors = ids.isEmpty() ? List.of() : model.encoder().embeddings(ids);
+    stats.infer.record((System.nanoTime() - t1) / 1e6);
+    List<Outcome> out = new ArrayList<>(texts.size());
+    int next = 0;
+    for (int d = 0; d < texts.size(); d++) {
+      if (errors.get(d) != null) {
+        out.add(Outcome.failed(errors.get(d)));
+        continue;
+      }
+      List<EmbeddedChunk> chunks = new ArrayList<>();
+      for (Chunk c : perDoc.get(d)) {
+        chunks.add(new EmbeddedChunk(c.start(), c.end(), c.tokens(), Pooling.normalize(vectors.get(next++))));
+      }
+      out.add(new Outcome(chunks, documentVector(chunks), null));
+    }
+    return out;
+  }
+
+  private List<Outcome> late(List<String> texts) {
+    LateChunker late = new LateChunker(model.tokenizer(), model.encoder(), options, prefix);
+    List<Outcome> out = new ArrayList<>(texts.size());
+    for (String text : texts) {
+      try {
+        long t1 = System.nanoTime();
+        List<EmbeddedChunk> chunks = new ArrayList<>();
+        for (LateChunker.Span s : late.embed(text)) {
+          chunks.add(new EmbeddedChunk(s.chunk().start(), s.chunk().end(), s.chunk().tokens(),
+              Pooling.normalize(s.vector())));
+        }
+        stats.infer.record((System.nanoTime() - t1) / 1e6);
+        out.add(new Outcome(chunks, documentVector(chunks), null));
+      } catch (RuntimeException e) {
+        out.add(Outcome.failed(e));
+      }
+    }
+    return out;
+  }
+
+  /** Token-weighted mean of the chunk vectors, normalized; null for a document without chunks. */
+  public static float[] documentVector(List<EmbeddedChunk> chunks) {
+    if (chunks.isEmpty()) {
+      return null;
+    }
+    float[] sum = new float[chunks.get(0).vector().length];
+    for (EmbeddedChunk c : chunks) {
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += c.tokens() * c.vector()[i];
+      }
+    }
+    return Pooling.normalize(sum);
+  }
+}

@@ -1,0 +1,75 @@
+package dev.modernbert.inference.registry;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Admission control in tokens: work is accepted while the tokens queued or running stay within a budget,
+ * and runs on the given executor. Past the budget a request is refused at once ({@link QueueFullException})
+ * and nothing already accepted is affected.
+ */
+public final class InferenceQueue {
+  private final Executor executor;
+  private final long maxTokens;
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong rejections = new AtomicLong();
+
+  public InferenceQueue(Executor executor, long maxTokens) {
+    this.executor = executor;
+    this.maxTokens = maxTokens;
+  }
+
+  /** The budget was exceeded; maps to HTTP 429. */
+  public static final class QueueFullException extends RejectedExecutionException {
+    private static final long serialVersionUID = 1L;
+
+    QueueFullException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Runs {@code task} on the executor if {@code tokens} more fit in the budget (a single request larger than
+   * the whole budget is admitted when the queue is empty, so no text is unservable).
+   */
+  public void submit(long tokens, Runnable task) {
+    while (true) {
+      long now = queued.get();
+      if (now > 0 && now + tokens > maxTokens) {
+        rejections.incrementAndGet();
+        throw new QueueFullException("inference queue is full: " + now + " tokens queued, " + tokens + " more would"
+            + " exceed plugins.modernbert.queue_max_tokens (" + maxTokens + ")");
+      }
+      if (queued.compareAndSet(now, now + tokens)) {
+        break;
+      }
+    }
+    try {
+      executor.execute(() -> {
+        try {
+          task.run();
+        } finally {
+          queued.addAndGet(-tokens);
+        }
+      });
+    } catch (RuntimeException e) {
+      queued.addAndGet(-tokens);
+      rejections.incrementAndGet();
+      throw e;
+    }
+  }
+
+  /** Tokens queued or running now. */
+  public long queuedTokens() {
+    return queued.get();
+  }
+
+  public long rejections() {
+    return rejections.get();
+  }
+
+  public long maxTokens() {
+    return maxTokens;
+  }
+}

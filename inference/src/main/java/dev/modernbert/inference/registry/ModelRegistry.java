@@ -1,0 +1,164 @@
+package dev.modernbert.inference.registry;
+
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.model.InvalidModelException;
+import dev.modernbert.inference.model.ModelFolder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The models of one node: sub-folders of a models directory, each loaded lazily on first use, once, even
+ * under concurrent first requests. Names are validated and every path is checked to stay inside the models
+ * directory (no {@code ..}, no absolute paths, no symbolic links leading out).
+ */
+public final class ModelRegistry implements AutoCloseable {
+  /** Allowed model names. */
+  public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+
+  /** Load state of a model. */
+  public enum State { AVAILABLE, LOADING, LOADED, FAILED }
+
+  /** What the registry knows of one model folder. */
+  public record ModelInfo(String name, State state, int dimension, int maxTokens, String device, String format,
+      String error) {}
+
+  private final Path modelsDir;
+  private final EngineSettings settings;
+  private final Map<String, CompletableFuture<LoadedModel>> loads = new ConcurrentHashMap<>();
+
+  public ModelRegistry(Path modelsDir, EngineSettings settings) {
+    this.modelsDir = modelsDir.toAbsolutePath().normalize();
+    this.settings = settings;
+  }
+
+  public Path modelsDir() {
+    return modelsDir;
+  }
+
+  /** The folder of model {@code name}; throws {@link UnknownModelException} for invalid or absent names. */
+  public Path resolve(String name) {
+    if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
+      throw new UnknownModelException("invalid model name \"" + name + "\": use [a-z0-9][a-z0-9._-]*");
+    }
+    Path dir = modelsDir.resolve(name);
+    if (!Files.isDirectory(dir)) {
+      throw new UnknownModelException("model \"" + name + "\" not found: no folder " + dir);
+    }
+    try {
+      Path real = dir.toRealPath();
+      if (!real.startsWith(modelsDir.toRealPath()) || Files.isSymbolicLink(dir)) {
+        throw new UnknownModelException("model \"" + name + "\" is a link that leaves the models directory");
+      }
+      return real;
+    } catch (IOException e) {
+      throw new UnknownModelException("model \"" + name + "\" cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** The folder's metadata without loading weights (dimension, limits, prefixes). */
+  public ModelFolder describe(String name) {
+    return ModelFolder.open(resolve(name));
+  }
+
+  /** The loaded model, loading it on first use; concurrent callers share one load. */
+  public LoadedModel get(String name) {
+    Path dir = resolve(name);
+    CompletableFuture<LoadedModel> mine = new CompletableFuture<>();
+    CompletableFuture<LoadedModel> existing = loads.putIfAbsent(name, mine);
+    if (existing == null) {
+      try {
+        mine.complete(LoadedModel.load(dir, settings));
+      } catch (RuntimeException | Error e) {
+        mine.completeExceptionally(e);
+      }
+      existing = mine;
+    }
+    try {
+      return existing.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while loading model " + name, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof InvalidModelException ime ? ime
+          : new InvalidModelException("model \"" + name + "\" failed to load: " + cause.getMessage(), cause);
+    }
+  }
+
+  /** Forgets a failed load so the next request tries again (after the folder was fixed). */
+  public void retry(String name) {
+    CompletableFuture<LoadedModel> f = loads.get(name);
+    if (f != null && f.isCompletedExceptionally()) {
+      loads.remove(name, f);
+    }
+  }
+
+  /** Every sub-folder with a valid name, with its state. */
+  public List<ModelInfo> list() {
+    List<ModelInfo> out = new ArrayList<>();
+    if (!Files.isDirectory(modelsDir)) {
+      return out;
+    }
+    try (Stream<Path> dirs = Files.list(modelsDir)) {
+      for (Path p : dirs.sorted().toList()) {
+        String name = p.getFileName().toString();
+        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && NAME.matcher(name).matches()) {
+          out.add(info(name));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + modelsDir + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private ModelInfo info(String name) {
+    CompletableFuture<LoadedModel> f = loads.get(name);
+    try {
+      if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
+        LoadedModel m = f.join();
+        return new ModelInfo(name, State.LOADED, m.folder().hiddenSize(), m.folder().maxTokens(), m.encoder().device(),
+            m.folder().format().name().toLowerCase(java.util.Locale.ROOT), null);
+      }
+      ModelFolder folder = describe(name);
+      String format = folder.format().name().toLowerCase(java.util.Locale.ROOT);
+      if (f != null && f.isCompletedExceptionally()) {
+        return new ModelInfo(name, State.FAILED, folder.hiddenSize(), folder.maxTokens(), null, format, failure(f));
+      }
+      return new ModelInfo(name, f == null ? State.AVAILABLE : State.LOADING, folder.hiddenSize(), folder.maxTokens(),
+          null, format, null);
+    } catch (RuntimeException e) {
+      return new ModelInfo(name, State.FAILED, 0, 0, null, null, e.getMessage());
+    }
+  }
+
+  private static String failure(CompletableFuture<LoadedModel> f) {
+    try {
+      f.join();
+      return null;
+    } catch (RuntimeException e) {
+      return e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+    }
+  }
+
+  @Override
+  public void close() {
+    loads.values().forEach(f -> {
+      if (f.isDone() && !f.isCompletedExceptionally()) {
+        f.join().close();
+      }
+    });
+    loads.clear();
+  }
+}

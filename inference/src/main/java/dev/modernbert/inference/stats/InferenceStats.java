@@ -1,0 +1,19 @@
+package dev.modernbert.inference.stats;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters and latencies of one node's embedding work, reported by the stats endpoint. */
+public final class InferenceStats {
+  private static final int SAMPLES = 2048;
+
+  public final LongAdder documents = new LongAdder();
+  public final LongAdder chunks = new LongAdder();
+  public final LongAdder tokens = new LongAdder();
+  public final LongAdder failures = new LongAdder();
+  public final LongAdder queries = new LongAdder();
+  public final LongAdder cacheHits = new LongAdder();
+  public final LongAdder cacheMisses = new LongAdder();
+  public final LatencyRecorder tokenize = new LatencyRecorder(SAMPLES);
+  public final LatencyRecorder infer = new LatencyRecorder(SAMPLES);
+  public final LatencyRecorder total = new LatencyRecorder(SAMPLES);
+}

@@ -1,0 +1,129 @@
+package dev.modernbert.plugin;
+
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.onnx.CompileOptions;
+import dev.modernbert.inference.registry.InferenceQueue;
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.runtime.DeviceSpec;
+import dev.modernbert.inference.stats.InferenceStats;
+import dev.modernbert.ingest.EmbeddingProcessorFactory;
+import dev.modernbert.ingest.ModernBertEmbeddingProcessor;
+import dev.modernbert.plugin.rest.RestEmbedAction;
+import dev.modernbert.plugin.rest.RestMappingAction;
+import dev.modernbert.plugin.rest.RestModelsAction;
+import dev.modernbert.plugin.rest.RestStatsAction;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.lucene.util.SetOnce;
+import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
+import org.opensearch.cluster.node.DiscoveryNodes;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.IndexScopedSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.SettingsFilter;
+import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
+import org.opensearch.core.xcontent.NamedXContentRegistry;
+import org.opensearch.env.Environment;
+import org.opensearch.env.NodeEnvironment;
+import org.opensearch.ingest.Processor;
+import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.IngestPlugin;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.repositories.RepositoriesService;
+import org.opensearch.rest.RestController;
+import org.opensearch.rest.RestHandler;
+import org.opensearch.script.ScriptService;
+import org.opensearch.threadpool.ExecutorBuilder;
+import org.opensearch.threadpool.FixedExecutorBuilder;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.client.Client;
+import org.opensearch.watcher.ResourceWatcherService;
+
+/**
+ * ModernBERT-Ja semantic search for OpenSearch: the {@code modernbert_embedding} ingest processor, the REST
+ * endpoints under {@code /_plugins/_modernbert}, and a node-local model registry over
+ * {@code <config>/modernbert/models/<name>/}. Inference runs on the plugin's own thread pool.
+ */
+public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin {
+  /** The plugin's thread pool. */
+  public static final String THREAD_POOL = "modernbert_inference";
+
+  private final Settings settings;
+  private final SetOnce<ModelRegistry> registry = new SetOnce<>();
+  private final SetOnce<InferenceServices> services = new SetOnce<>();
+
+  public ModernBertPlugin(Settings settings) {
+    this.settings = settings;
+    NativeLibraries.prepare();
+  }
+
+  @Override
+  public List<Setting<?>> getSettings() {
+    return ModernBertSettings.all();
+  }
+
+  @Override
+  public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
+    // one inference at a time: ONNX Runtime already uses inference_threads cores inside each run
+    return List.of(new FixedExecutorBuilder(settings, THREAD_POOL, 1, 10_000, "plugins.modernbert.thread_pool"));
+  }
+
+  private ModelRegistry registry(Environment env) {
+    if (registry.get() == null) {
+      EngineSettings engine = EngineSettings.defaults()
+          .withAttention(CompileOptions.AttentionMode.BLOCKED)
+          .withDevice(DeviceSpec.parse(ModernBertSettings.DEVICE.get(settings)))
+          .withThreads(ModernBertSettings.INFERENCE_THREADS.get(settings));
+      // compiled graphs live under the node's data path: the config directory is read-only to plugins
+      engine = new EngineSettings(engine.engine(), engine.attention(), engine.device(), engine.intraOpThreads(),
+          ModernBertSettings.MAX_BATCH_TOKENS.get(settings), env.dataFiles()[0].resolve("modernbert").resolve("compiled"));
+      registry.set(new ModelRegistry(modelsDir(env.configDir()), engine));
+    }
+    return registry.get();
+  }
+
+  /** {@code <config>/modernbert/models}. */
+  public static Path modelsDir(Path configDir) {
+    return configDir.resolve("modernbert").resolve("models");
+  }
+
+  @Override
+  public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
+    return Map.of(ModernBertEmbeddingProcessor.TYPE,
+        new EmbeddingProcessorFactory(registry(parameters.env), services::get));
+  }
+
+  @Override
+  public Collection<Object> createComponents(Client client, ClusterService clusterService, ThreadPool threadPool,
+      ResourceWatcherService resourceWatcherService, ScriptService scriptService,
+      NamedXContentRegistry xContentRegistry, Environment environment, NodeEnvironment nodeEnvironment,
+      NamedWriteableRegistry namedWriteableRegistry, IndexNameExpressionResolver indexNameExpressionResolver,
+      Supplier<RepositoriesService> repositoriesServiceSupplier) {
+    Executor pool = NativeLibraries.withPluginClassLoader(threadPool.executor(THREAD_POOL));
+    InferenceQueue queue = new InferenceQueue(pool, ModernBertSettings.QUEUE_MAX_TOKENS.get(settings));
+    services.set(new InferenceServices(registry(environment), queue, new InferenceStats()));
+    return List.of();
+  }
+
+  @Override
+  public List<RestHandler> getRestHandlers(Settings settings, RestController restController,
+      ClusterSettings clusterSettings, IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
+      IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
+    Supplier<InferenceServices> s = services::get;
+    return List.of(new RestEmbedAction(s), new RestModelsAction(s), new RestMappingAction(s), new RestStatsAction(s));
+  }
+
+  @Override
+  public void close() {
+    if (registry.get() != null) {
+      registry.get().close();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.modernbert.plugin;
+
+import dev.modernbert.inference.runtime.DeviceSpec;
+import java.util.List;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Setting.Property;
+
+/** The plugin's node settings ({@code plugins.modernbert.*}), each validated when the node starts. */
+public final class ModernBertSettings {
+  private ModernBertSettings() {}
+
+  /** {@code auto} (CUDA when available), {@code cpu}, {@code cuda} or {@code cuda:N}. */
+  public static final Setting<String> DEVICE = new Setting<>("plugins.modernbert.device", "auto", s -> {
+    DeviceSpec.parse(s);
+    return s;
+  }, Property.NodeScope);
+
+  /** ONNX Runtime threads per inference. */
+  public static final Setting<Integer> INFERENCE_THREADS = Setting.intSetting("plugins.modernbert.inference_threads",
+      Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256, Property.NodeScope);
+
+  /** Padded tokens per inference batch. */
+  public static final Setting<Integer> MAX_BATCH_TOKENS = Setting.intSetting("plugins.modernbert.max_batch_tokens",
+      16384, 64, 1 << 22, Property.NodeScope);
+
+  /** Tokens queued or running before new requests get HTTP 429. */
+  public static final Setting<Long> QUEUE_MAX_TOKENS = Setting.longSetting("plugins.modernbert.queue_max_tokens",
+      4_000_000L, 1L, Property.NodeScope);
+
+  /** Query texts whose vectors are cached per node (0 disables the cache). */
+  public static final Setting<Integer> QUERY_CACHE_SIZE = Setting.intSetting("plugins.modernbert.query_cache_size",
+      1000, 0, 1_000_000, Property.NodeScope);
+
+  /** Whether models may be downloaded from the hub (off: no network access at all). */
+  public static final Setting<Boolean> DOWNLOAD_ENABLED = Setting.boolSetting("plugins.modernbert.download.enabled",
+      false, Property.NodeScope);
+
+  /** The hub to download from ({@code HF_ENDPOINT} convention). */
+  public static final Setting<String> DOWNLOAD_ENDPOINT = new Setting<>("plugins.modernbert.download.endpoint",
+      s -> System.getenv().getOrDefault("HF_ENDPOINT", "https://huggingface.co"), s -> {
+        if (!s.startsWith("https://") && !s.startsWith("http://")) {
+          throw new IllegalArgumentException("plugins.modernbert.download.endpoint must be an http(s) URL, got " + s);
+        }
+        return s;
+      }, Property.NodeScope);
+
+  /** Every setting, for {@code Plugin#getSettings}. */
+  public static List<Setting<?>> all() {
+    return List.of(DEVICE, INFERENCE_THREADS, MAX_BATCH_TOKENS, QUEUE_MAX_TOKENS, QUERY_CACHE_SIZE, DOWNLOAD_ENABLED,
+        DOWNLOAD_ENDPOINT);
+  }
+}
