@@ -44,9 +44,13 @@ public record JsquadCorpus(List<Paragraph> paragraphs, List<Question> questions)
     return new JsquadCorpus(List.copyOf(paragraphs), List.copyOf(questions));
   }
 
-  /** Locates the data set from the working directory or any parent (the repository root holds it). */
+  /**
+   * Locates the data set: under {@code -Dmodernbert.repo} when set, else from the working directory or any
+   * parent (the repository root holds it).
+   */
   public static Path locate() {
-    Path dir = Path.of("").toAbsolutePath();
+    String repo = System.getProperty("modernbert.repo");
+    Path dir = repo != null ? Path.of(repo).toAbsolutePath() : Path.of("").toAbsolutePath();
     while (dir != null) {
       Path candidate = dir.resolve(REPO_PATH);
       if (Files.isRegularFile(candidate)) {

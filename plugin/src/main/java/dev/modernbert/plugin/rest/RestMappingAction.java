@@ -16,6 +16,10 @@ import org.opensearch.transport.client.node.NodeClient;
  * create an index for the {@code modernbert_embedding} processor: the text field, nested chunks whose
  * {@code embedding} is a lucene-engine {@code knn_vector} of the model's dimension with cosine similarity, and
  * the document vector. The lucene engine is required: the faiss engine has no native library here.
+ *
+ * <p>k-NN's derived source is turned off: with it on (the 3.x default), k-NN 3.6.0.0 rebuilds the vectors of
+ * nested chunks in {@code _source} from the wrong nested documents (measured: a document's chunks came back
+ * with the vectors of other documents' chunks), so each chunk's own vector is stored as sent.
  */
 public final class RestMappingAction extends BaseRestHandler {
   private final Supplier<InferenceServices> services;
@@ -41,7 +45,7 @@ public final class RestMappingAction extends BaseRestHandler {
     ModelFolder folder = services.get().registry().describe(name);
     int dim = folder.hiddenSize();
     return channel -> Responses.ok(channel, b -> {
-      b.startObject("settings").field("index.knn", true).endObject();
+      b.startObject("settings").field("index.knn", true).field("index.knn.derived_source.enabled", false).endObject();
       b.startObject("mappings").startObject("properties");
       b.startObject(field).field("type", "text").endObject();
       b.startObject(field + "_chunks").field("type", "nested").startObject("properties");

@@ -1,0 +1,85 @@
+package dev.modernbert.cluster;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code ./modernbert cluster start|stop|status} (and {@code demo}): local OpenSearch nodes with k-NN and this
+ * plugin. The cluster lives in {@code .cluster/} of the repository (or {@code -Dmodernbert.cluster.dir}).
+ */
+public final class ClusterMain {
+  private ClusterMain() {}
+
+  public static void main(String[] argv) {
+    try {
+      System.exit(run(Arrays.asList(argv)));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("modernbert " + String.join(" ", argv.length > 0 ? argv[0] : "") + ": " + e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      System.err.println("modernbert " + (argv.length > 0 ? argv[0] : "") + ": " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  static Path workDir() {
+    return Path.of(System.getProperty("modernbert.cluster.dir", ".cluster"));
+  }
+
+  static LocalCluster cluster() throws java.io.IOException {
+    return new LocalCluster(workDir(), LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts",
+        "test-cluster/target/artifacts"))));
+  }
+
+  static int run(List<String> argv) throws Exception {
+    if (argv.isEmpty()) {
+      throw new IllegalArgumentException("usage: cluster start|stop|status | demo");
+    }
+    if (argv.get(0).equals("demo")) {
+      return Demo.run(argv.subList(1, argv.size()));
+    }
+    if (!argv.get(0).equals("cluster") || argv.size() < 2) {
+      throw new IllegalArgumentException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"
+          + " [--heap 2g] | cluster stop | cluster status");
+    }
+    LocalCluster cluster = cluster();
+    switch (argv.get(1)) {
+      case "start" -> {
+        int nodes = intOption(argv, "--nodes", 1);
+        int port = intOption(argv, "--http-port", 9200);
+        String models = option(argv, "--model-dir", null);
+        cluster.start(nodes, port, models == null ? null : Path.of(models), option(argv, "--heap", nodes > 1 ? "1g" : "2g"));
+        System.out.println("cluster green: " + nodes + " node(s), http://127.0.0.1:" + port);
+      }
+      case "stop" -> System.out.println("stopped " + cluster.stop() + " node(s)");
+      case "status" -> {
+        int port = cluster.httpPort(0);
+        Http.Response r = new Http(port).get("/_cluster/health");
+        System.out.println("http://127.0.0.1:" + port + " " + r.body().toString());
+      }
+      default -> throw new IllegalArgumentException("unknown cluster command " + argv.get(1));
+    }
+    return 0;
+  }
+
+  static String option(List<String> argv, String name, String fallback) {
+    int i = argv.indexOf(name);
+    if (i < 0) {
+      return fallback;
+    }
+    if (i + 1 >= argv.size()) {
+      throw new IllegalArgumentException(name + " needs a value");
+    }
+    return argv.get(i + 1);
+  }
+
+  static int intOption(List<String> argv, String name, int fallback) {
+    String v = option(argv, name, null);
+    try {
+      return v == null ? fallback : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be an integer, got " + v);
+    }
+  }
+}

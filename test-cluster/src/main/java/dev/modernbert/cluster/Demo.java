@@ -1,0 +1,176 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomCheckpointWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code ./modernbert demo [--model DIR|random:SHAPE] [--docs N]}: starts a node, creates the pipeline and
+ * index, bulk-indexes the bundled Japanese corpus (JSQuAD, CC BY-SA 4.0) plus a few long documents built from
+ * it, asks sample questions and prints the ranked documents with their best passages. The node keeps running.
+ */
+final class Demo {
+  private static final String INDEX = "jsquad";
+  private static final int PORT = 9200;
+
+  private Demo() {}
+
+  static int run(List<String> argv) throws Exception {
+    String model = ClusterMain.option(argv, "--model", null);
+    int docs = ClusterMain.intOption(argv, "--docs", 1145);
+    if (model == null || !(model.startsWith("random:") || Files.isDirectory(Path.of(model)))) {
+      System.err.println("""
+          modernbert demo: no model folder given.
+            Real weights cannot be downloaded on this machine. Either
+              ./modernbert demo --model /path/to/ruri-v3-30m     (a Hugging Face folder: config.json, model.safetensors, tokenizer)
+            or, as a smoke run with random weights (rankings are meaningless):
+              ./modernbert demo --model random:30m""");
+      return 2;
+    }
+    Path modelsRoot = ClusterMain.workDir().toAbsolutePath().resolve("demo-models");
+    String name = prepareModel(model, modelsRoot);
+    boolean random = model.startsWith("random:");
+    LocalCluster cluster = ClusterMain.cluster();
+    System.out.println("starting a node with k-NN and modernbert-search (model " + name + ")...");
+    cluster.start(1, PORT, modelsRoot, "2g");
+    Http http = new Http(PORT);
+    createIndex(http, name);
+    JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
+    index(http, corpus, Math.min(docs, corpus.paragraphs().size()));
+    ask(http, corpus, name, random, Math.min(docs, corpus.paragraphs().size()));
+    System.out.println("\nthe node keeps running at http://127.0.0.1:" + PORT + " (stop: ./modernbert cluster stop)");
+    System.out.println("corpus: JSQuAD v1.3 validation (JGLUE), CC BY-SA 4.0 — see data/README.md");
+    return 0;
+  }
+
+  private static String prepareModel(String model, Path modelsRoot) throws IOException {
+    Files.createDirectories(modelsRoot);
+    if (model.startsWith("random:")) {
+      ModelShape shape = ModelShape.parse(model.substring("random:".length()));
+      String name = "random-" + shape.id();
+      if (!Files.isRegularFile(modelsRoot.resolve(name).resolve("model.safetensors"))) {
+        RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(shape, 1, DType.F32, false),
+            modelsRoot.resolve(name));
+      }
+      return name;
+    }
+    Path source = Path.of(model).toAbsolutePath();
+    String name = source.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+    LocalCluster.deleteTree(modelsRoot.resolve(name));
+    LocalCluster.copyTree(source, modelsRoot.resolve(name));
+    return name;
+  }
+
+  private static void createIndex(Http http, String model) throws IOException {
+    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
+    ObjectNode p = pipeline.putArray("processors").addObject().putObject("modernbert_embedding");
+    p.put("model", model).put("field", "body").put("target_field", "body_chunks").put("doc_vector_field", "body_vector");
+    p.putObject("chunking").put("max_tokens", 512);
+    check(http.put("/_ingest/pipeline/modernbert-demo", pipeline.toString()), "create the pipeline");
+    JsonNode body = http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body").body();
+    ObjectNode index = (ObjectNode) body.deepCopy();
+    index.remove("_meta");
+    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "modernbert-demo")
+        .put("number_of_shards", 1).put("number_of_replicas", 0);
+    ((ObjectNode) index.get("mappings").get("properties")).putObject("title").put("type", "keyword");
+    http.delete("/" + INDEX);
+    check(http.put("/" + INDEX, index.toString()), "create the index");
+  }
+
+  private static void index(Http http, JsquadCorpus corpus, int docs) throws IOException {
+    long t0 = System.nanoTime();
+    StringBuilder bulk = new StringBuilder();
+    int sent = 0;
+    for (int i = 0; i < docs; i++) {
+      JsquadCorpus.Paragraph para = corpus.paragraphs().get(i);
+      append(bulk, "p" + i, para.title(), para.text());
+      if ((i + 1) % 100 == 0 || i == docs - 1) {
+        sent += send(http, bulk);
+        System.out.printf("\rindexed %d / %d paragraphs (%.0f s)", sent, docs, (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    for (int l = 0; l < 3; l++) {
+      StringBuilder text = new StringBuilder();
+      for (int i = l * 60; i < l * 60 + 60 && i < corpus.paragraphs().size(); i++) {
+        text.append(corpus.paragraphs().get(i).text()).append("\n\n");
+      }
+      append(bulk, "long" + l, "長文 " + (l + 1), text.toString());
+    }
+    send(http, bulk);
+    System.out.printf("%nindexed 3 long documents (%.0f s in all)%n", (System.nanoTime() - t0) / 1e9);
+    http.post("/" + INDEX + "/_refresh", "{}");
+  }
+
+  private static void append(StringBuilder bulk, String id, String title, String body) {
+    ObjectNode doc = JsonFiles.mapper().createObjectNode().put("title", title).put("body", body);
+    bulk.append("{\"index\":{\"_id\":\"").append(id).append("\"}}\n").append(doc).append('\n');
+  }
+
+  private static int send(Http http, StringBuilder bulk) throws IOException {
+    Http.Response r = http.bulk("/" + INDEX + "/_bulk", bulk.toString());
+    bulk.setLength(0);
+    check(r, "bulk index");
+    int ok = 0;
+    for (JsonNode item : r.body().path("items")) {
+      if (item.path("index").path("status").asInt() < 300) {
+        ok++;
+      } else {
+        System.out.println("\n  failed " + item.path("index").path("_id").asText() + ": "
+            + item.path("index").path("error").path("reason").asText());
+      }
+    }
+    return ok;
+  }
+
+  private static void ask(Http http, JsquadCorpus corpus, String model, boolean random, int indexed)
+      throws IOException {
+    if (random) {
+      System.out.println("\n(random weights: the rankings below are meaningless — a smoke run of the whole path)");
+    }
+    List<JsquadCorpus.Question> asked = corpus.questions().stream().filter(q -> q.paragraph() < indexed).toList();
+    for (int k = 0; k < 5; k++) {
+      JsquadCorpus.Question question = asked.get(k * asked.size() / 5);
+      ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", "検索クエリ: ");
+      embed.putArray("texts").add(question.text());
+      JsonNode vector = check(http.post("/_plugins/_modernbert/_embed", embed.toString()), "embed the question")
+          .path("embeddings").get(0).path("embedding");
+      ObjectNode search = JsonFiles.mapper().createObjectNode().put("size", 3);
+      search.putArray("_source").add("title");
+      ObjectNode nested = search.putObject("query").putObject("nested");
+      nested.put("path", "body_chunks").put("score_mode", "max");
+      ObjectNode knn = nested.putObject("query").putObject("knn").putObject("body_chunks.embedding");
+      knn.set("vector", vector);
+      knn.put("k", 10);
+      ObjectNode inner = nested.putObject("inner_hits").put("size", 1);
+      ArrayNode fields = inner.putArray("_source");
+      fields.add("body_chunks.text").add("body_chunks.start").add("body_chunks.end");
+      JsonNode hits = check(http.post("/" + INDEX + "/_search", search.toString()), "search").path("hits").path("hits");
+      System.out.printf("%nQ: %s   (answer: %s, in 「%s」)%n", question.text(), question.answer(),
+          corpus.paragraphs().get(question.paragraph()).title());
+      int rank = 1;
+      for (JsonNode h : hits) {
+        JsonNode passage = h.path("inner_hits").path("body_chunks").path("hits").path("hits").get(0).path("_source");
+        String text = passage.path("text").asText().replace('\n', ' ');
+        System.out.printf("  %d. %-16s %.3f  [%d–%d] %s%n", rank++, h.path("_source").path("title").asText(),
+            h.path("_score").asDouble(), passage.path("start").asInt(), passage.path("end").asInt(),
+            text.length() > 70 ? text.substring(0, 70) + "…" : text);
+      }
+    }
+  }
+
+  private static JsonNode check(Http.Response r, String what) throws IOException {
+    if (r.status() >= 300) {
+      throw new IOException("failed to " + what + ": HTTP " + r.status() + " " + r.body());
+    }
+    return r.body();
+  }
+}

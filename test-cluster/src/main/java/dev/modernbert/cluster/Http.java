@@ -1,0 +1,61 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modernbert.inference.model.JsonFiles;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A small JSON-over-HTTP client for one node's REST port on 127.0.0.1. */
+public final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String base;
+
+  public Http(int port) {
+    this.base = "http://127.0.0.1:" + port;
+  }
+
+  /** A response: its status and parsed JSON body. */
+  public record Response(int status, JsonNode body) {}
+
+  public Response get(String path) throws IOException {
+    return send("GET", path, null, "application/json");
+  }
+
+  public Response put(String path, String json) throws IOException {
+    return send("PUT", path, json, "application/json");
+  }
+
+  public Response post(String path, String json) throws IOException {
+    return send("POST", path, json, "application/json");
+  }
+
+  public Response delete(String path) throws IOException {
+    return send("DELETE", path, null, "application/json");
+  }
+
+  /** POST of newline-delimited JSON (the {@code _bulk} format). */
+  public Response bulk(String path, String ndjson) throws IOException {
+    return send("POST", path, ndjson, "application/x-ndjson");
+  }
+
+  private Response send(String method, String path, String body, String type) throws IOException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(30))
+        .header("content-type", type)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    try {
+      HttpResponse<byte[]> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+      JsonNode json = r.body().length == 0 ? JsonFiles.mapper().nullNode() : JsonFiles.mapper().readTree(r.body());
+      return new Response(r.statusCode(), json);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+}

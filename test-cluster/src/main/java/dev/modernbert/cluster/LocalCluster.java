@@ -1,0 +1,294 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.model.JsonFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * Real local OpenSearch nodes on 127.0.0.1: the stock 3.6.0 distribution with opensearch-knn and this
+ * plugin installed, model folders copied into each node's {@code config/modernbert/models}, started as an
+ * unprivileged user (OpenSearch refuses root). The cluster's state lives in a work directory so that a later
+ * {@code stop} finds exactly the nodes a {@code start} launched.
+ */
+public final class LocalCluster {
+  /** The user nodes run as when started by root. */
+  public static final String NODE_USER = "modernbert";
+  private static final String STATE = "cluster.json";
+
+  private final Path work;
+  private final Artifacts artifacts;
+
+  /** The three zips a node needs. */
+  public record Artifacts(Path distribution, Path knn, Path plugin) {
+    /** The zips in {@code dir}, as the test-cluster build copies them there. */
+    public static Artifacts in(Path dir) throws IOException {
+      return new Artifacts(find(dir, "opensearch-3"), find(dir, "opensearch-knn-"), find(dir, "modernbert-search-"));
+    }
+
+    private static Path find(Path dir, String prefix) throws IOException {
+      try (Stream<Path> s = Files.list(dir)) {
+        return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".zip")).findFirst()
+            .orElseThrow(() -> new IOException("no " + prefix + "*.zip in " + dir + " (build with ./test.sh or"
+                + " mvn package first)"));
+      }
+    }
+  }
+
+  public LocalCluster(Path work, Artifacts artifacts) {
+    this.work = work.toAbsolutePath();
+    this.artifacts = artifacts;
+  }
+
+  /** The HTTP port of node {@code i} (0-based) of a running cluster. */
+  public int httpPort(int node) throws IOException {
+    return state().get("nodes").get(node).get("http_port").asInt();
+  }
+
+  /** Starts {@code nodes} nodes (first HTTP port {@code httpPort}), each with the models under {@code modelDir}. */
+  public void start(int nodes, int httpPort, Path modelDir, String heap) throws IOException, InterruptedException {
+    if (Files.exists(work.resolve(STATE))) {
+      throw new IllegalStateException("a cluster is already running from " + work + " (stop it first)");
+    }
+    Path home = installHome();
+    ObjectNode state = JsonFiles.mapper().createObjectNode();
+    ArrayNode list = state.putArray("nodes");
+    List<Process> launched = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      Path node = work.resolve("node-" + (i + 1));
+      if (!Files.exists(node)) {
+        copyTree(home, node);
+      }
+      configure(node, i, nodes, httpPort, heap);
+      installModels(node, modelDir);
+      NodeUser.handOver(node);
+      launched.add(NodeUser.launch(node, List.of("bin/opensearch", "-d", "-p", node.resolve("pid").toString()),
+          javaHome()));
+      list.addObject().put("name", "node-" + (i + 1)).put("http_port", httpPort + i).put("dir", node.toString());
+    }
+    for (Process p : launched) {
+      if (p.waitFor() != 0) {
+        throw new IOException("a node failed to start; see " + work + "/node-*/logs");
+      }
+    }
+    Files.writeString(work.resolve(STATE), state.toPrettyString());
+    waitForGreen(httpPort, nodes, Duration.ofMinutes(3));
+  }
+
+  private Path installHome() throws IOException, InterruptedException {
+    Path home = work.resolve("home");
+    if (Files.isDirectory(home.resolve("plugins/modernbert-search"))
+        && Files.getLastModifiedTime(home.resolve("plugins/modernbert-search")).compareTo(
+            Files.getLastModifiedTime(artifacts.plugin())) > 0) {
+      return home;
+    }
+    deleteTree(home);
+    Path unpacked = work.resolve("unpacked");
+    deleteTree(unpacked);
+    unzip(artifacts.distribution(), unpacked);
+    try (Stream<Path> s = Files.list(unpacked)) {
+      Files.move(s.findFirst().orElseThrow(), home);
+    }
+    deleteTree(unpacked);
+    for (Path plugin : List.of(artifacts.knn(), artifacts.plugin())) {
+      run(home, List.of("bin/opensearch-plugin", "install", "--batch", plugin.toUri().toString()));
+    }
+    // existing node copies were made from an older plugin build
+    try (Stream<Path> s = Files.list(work)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
+        deleteTree(p);
+      }
+    }
+    return home;
+  }
+
+  private void configure(Path node, int index, int nodes, int httpPort, String heap) throws IOException {
+    StringBuilder yml = new StringBuilder()
+        .append("cluster.name: modernbert-local\n")
+        .append("node.name: node-").append(index + 1).append('\n')
+        .append("network.host: 127.0.0.1\n")
+        .append("http.port: ").append(httpPort + index).append('\n')
+        .append("transport.port: ").append(httpPort + 100 + index).append('\n');
+    if (nodes == 1) {
+      yml.append("discovery.type: single-node\n");
+    } else {
+      List<String> seeds = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        seeds.add("\"127.0.0.1:" + (httpPort + 100 + i) + "\"");
+        names.add("node-" + (i + 1));
+      }
+      yml.append("discovery.seed_hosts: [").append(String.join(", ", seeds)).append("]\n")
+          .append("cluster.initial_cluster_manager_nodes: [").append(String.join(", ", names)).append("]\n");
+    }
+    Files.writeString(node.resolve("config/opensearch.yml"), yml.toString());
+    Path jvm = node.resolve("config/jvm.options");
+    String options = Files.readString(jvm).replaceAll("(?m)^-Xms\\S+$", "-Xms" + heap).replaceAll("(?m)^-Xmx\\S+$",
+        "-Xmx" + heap);
+    Files.writeString(jvm, options);
+  }
+
+  private static void installModels(Path node, Path modelDir) throws IOException {
+    if (modelDir == null) {
+      return;
+    }
+    Path target = node.resolve("config/modernbert/models");
+    Files.createDirectories(target);
+    try (Stream<Path> s = Files.list(modelDir)) {
+      for (Path model : s.filter(Files::isDirectory).toList()) {
+        Path dest = target.resolve(model.getFileName().toString());
+        deleteTree(dest);
+        copyTree(model, dest);
+      }
+    }
+  }
+
+  /** Waits until the cluster is green with {@code nodes} nodes. */
+  public static void waitForGreen(int port, int nodes, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Http http = new Http(port);
+    while (System.nanoTime() < deadline) {
+      try {
+        Http.Response r = http.get("/_cluster/health?wait_for_status=green&wait_for_nodes=" + nodes + "&timeout=2s");
+        if (r.status() == 200 && r.body().path("status").asText().equals("green")
+            && r.body().path("number_of_nodes").asInt() == nodes) {
+          return;
+        }
+      } catch (IOException notYet) {
+        Thread.sleep(1000);
+      }
+    }
+    throw new IOException("cluster on port " + port + " did not become green with " + nodes + " nodes in " + timeout);
+  }
+
+  /** Stops every node this work directory started; returns how many were running. */
+  public int stop() throws IOException, InterruptedException {
+    if (!Files.exists(work.resolve(STATE))) {
+      return 0;
+    }
+    int stopped = 0;
+    for (JsonNode n : state().get("nodes")) {
+      Path pid = Path.of(n.get("dir").asText()).resolve("pid");
+      if (Files.exists(pid)) {
+        long id = Long.parseLong(Files.readString(pid).trim());
+        var handle = ProcessHandle.of(id);
+        if (handle.isPresent()) {
+          handle.get().destroy();
+          handle.get().onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
+            handle.get().destroyForcibly();
+            return null;
+          }).join();
+          stopped++;
+        }
+      }
+    }
+    Files.delete(work.resolve(STATE));
+    return stopped;
+  }
+
+  /** Stops and restarts node {@code index} (0-based) of the running cluster, keeping its data. */
+  public void restartNode(int index, int expectedNodes) throws IOException, InterruptedException {
+    JsonNode n = state().get("nodes").get(index);
+    Path node = Path.of(n.get("dir").asText());
+    stopNode(index);
+    NodeUser.handOver(node);
+    if (NodeUser.launch(node, List.of("bin/opensearch", "-d", "-p", node.resolve("pid").toString()), javaHome())
+        .waitFor() != 0) {
+      throw new IOException("node " + n.get("name").asText() + " failed to restart");
+    }
+    waitForGreen(httpPort(0), expectedNodes, Duration.ofMinutes(3));
+  }
+
+  /** Stops node {@code index} (0-based) without forgetting it. */
+  public void stopNode(int index) throws IOException {
+    Path pid = Path.of(state().get("nodes").get(index).get("dir").asText()).resolve("pid");
+    long id = Long.parseLong(Files.readString(pid).trim());
+    ProcessHandle.of(id).ifPresent(h -> {
+      h.destroy();
+      h.onExit().join();
+    });
+  }
+
+  /** The running cluster's description, or throws when none runs from this work directory. */
+  public JsonNode state() throws IOException {
+    Path f = work.resolve(STATE);
+    if (!Files.exists(f)) {
+      throw new IllegalStateException("no cluster is running from " + work);
+    }
+    return JsonFiles.mapper().readTree(f.toFile());
+  }
+
+  private void run(Path dir, List<String> command) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(Map.of("JAVA_HOME", javaHome(), "OPENSEARCH_JAVA_HOME", javaHome()));
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", command) + " failed:\n" + out);
+    }
+  }
+
+  /** The JDK running this tool (21+) also runs the nodes. */
+  static String javaHome() {
+    return System.getProperty("java.home");
+  }
+
+  private static void unzip(Path zip, Path target) throws IOException {
+    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+      ZipEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        Path out = target.resolve(e.getName()).normalize();
+        if (!out.startsWith(target)) {
+          throw new IOException("zip entry " + e.getName() + " leaves the target directory");
+        }
+        if (e.isDirectory()) {
+          Files.createDirectories(out);
+          continue;
+        }
+        Files.createDirectories(out.getParent());
+        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
+        String name = out.getParent().getFileName().toString();
+        if (name.equals("bin") || e.getName().contains("/bin/") || out.toString().endsWith(".sh")) {
+          Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+      }
+    }
+  }
+
+  static void copyTree(Path source, Path target) throws IOException {
+    try (Stream<Path> s = Files.walk(source)) {
+      for (Path p : s.toList()) {
+        Path dest = target.resolve(source.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else if (!p.toString().contains(".modernbert-cache")) {
+          Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.modernbert.cluster;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * OpenSearch refuses to run as root. When this tool runs as root (as CI and these machines do), nodes run as
+ * the unprivileged user {@value LocalCluster#NODE_USER}, created on first use, who owns each node's folder.
+ */
+final class NodeUser {
+  private NodeUser() {}
+
+  static boolean isRoot() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  /** Gives {@code dir} to the node user (when root). */
+  static void handOver(Path dir) throws IOException, InterruptedException {
+    if (!isRoot()) {
+      return;
+    }
+    if (exec(List.of("id", "-u", LocalCluster.NODE_USER)) != 0
+        && exec(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
+            LocalCluster.NODE_USER)) != 0) {
+      throw new IOException("cannot create the user " + LocalCluster.NODE_USER + " to run OpenSearch as");
+    }
+    if (exec(List.of("chown", "-R", LocalCluster.NODE_USER + ":", dir.toString())) != 0) {
+      throw new IOException("cannot give " + dir + " to " + LocalCluster.NODE_USER);
+    }
+  }
+
+  /** Starts {@code command} in {@code dir}, as the node user when root; output goes to {@code dir/logs}. */
+  static Process launch(Path dir, List<String> command, String javaHome) throws IOException {
+    List<String> full = new ArrayList<>();
+    if (isRoot()) {
+      full.addAll(List.of("runuser", "-u", LocalCluster.NODE_USER, "--"));
+    }
+    full.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("logs").resolve("launcher.out").toFile());
+    pb.environment().put("OPENSEARCH_JAVA_HOME", javaHome);
+    pb.environment().put("JAVA_HOME", javaHome);
+    pb.environment().remove("OPENSEARCH_JAVA_OPTS");
+    return pb.start();
+  }
+
+  private static int exec(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    p.getInputStream().readAllBytes();
+    return p.waitFor();
+  }
+}
