@@ -14,6 +14,7 @@ import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
+import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -191,23 +192,11 @@ class IngestEndToEndTest {
         EngineSettings.defaults().withCacheDir(work.resolve("cli-cache")))) {
       List<TextEmbedder.Embedding> cli = m.embedder(512).embed(sampleTexts, PREFIX, true);
       for (int i = 0; i < cli.size(); i++) {
-        double cos = cosine(cli.get(i).vector(), sampleVectors.get(i));
+        double cos = Vectors.cosine(cli.get(i).vector(), sampleVectors.get(i));
         assertTrue(cos >= 0.9999, "chunk " + i + " cosine " + cos);
       }
     }
     return total;
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
   }
 
   private static void restartKeepsDocumentsAndCompiledGraph(int documents) throws Exception {
