@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
@@ -65,8 +66,8 @@ final class Demo {
     }
     Path source = Path.of(model).toAbsolutePath();
     String name = source.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-    LocalCluster.deleteTree(modelsRoot.resolve(name));
-    LocalCluster.copyTree(source, modelsRoot.resolve(name));
+    FileTrees.delete(modelsRoot.resolve(name));
+    LocalCluster.copyModel(source, modelsRoot.resolve(name));
     return name;
   }
 

@@ -3,7 +3,9 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.onnx.CompiledModelCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,7 +71,7 @@ public final class LocalCluster {
     for (int i = 0; i < nodes; i++) {
       Path node = work.resolve("node-" + (i + 1));
       if (!Files.exists(node)) {
-        copyTree(home, node);
+        FileTrees.copy(home, node, p -> true);
       }
       configure(node, i, nodes, httpPort, heap);
       installModels(node, modelDir);
@@ -95,21 +96,21 @@ public final class LocalCluster {
             Files.getLastModifiedTime(artifacts.plugin())) > 0) {
       return home;
     }
-    deleteTree(home);
+    FileTrees.delete(home);
     Path unpacked = work.resolve("unpacked");
-    deleteTree(unpacked);
+    FileTrees.delete(unpacked);
     unzip(artifacts.distribution(), unpacked);
     try (Stream<Path> s = Files.list(unpacked)) {
       Files.move(s.findFirst().orElseThrow(), home);
     }
-    deleteTree(unpacked);
+    FileTrees.delete(unpacked);
     for (Path plugin : List.of(artifacts.knn(), artifacts.plugin())) {
       run(home, List.of("bin/opensearch-plugin", "install", "--batch", plugin.toUri().toString()));
     }
     // existing node copies were made from an older plugin build
     try (Stream<Path> s = Files.list(work)) {
       for (Path p : s.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
-        deleteTree(p);
+        FileTrees.delete(p);
       }
     }
     return home;
@@ -150,10 +151,15 @@ public final class LocalCluster {
     try (Stream<Path> s = Files.list(modelDir)) {
       for (Path model : s.filter(Files::isDirectory).toList()) {
         Path dest = target.resolve(model.getFileName().toString());
-        deleteTree(dest);
-        copyTree(model, dest);
+        FileTrees.delete(dest);
+        copyModel(model, dest);
       }
     }
+  }
+
+  /** Copies a model folder, leaving out its local compile cache (nodes compile into their data path). */
+  static void copyModel(Path source, Path target) throws IOException {
+    FileTrees.copy(source, target, p -> !p.toString().contains(CompiledModelCache.DEFAULT_DIR));
   }
 
   /** Waits until the cluster is green with {@code nodes} nodes. */
@@ -264,30 +270,6 @@ public final class LocalCluster {
         if (name.equals("bin") || e.getName().contains("/bin/") || out.toString().endsWith(".sh")) {
           Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-      }
-    }
-  }
-
-  static void copyTree(Path source, Path target) throws IOException {
-    try (Stream<Path> s = Files.walk(source)) {
-      for (Path p : s.toList()) {
-        Path dest = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else if (!p.toString().contains(".modernbert-cache")) {
-          Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.modernbert.inference.onnx;
 
+import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.model.ModernBertWeights;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
@@ -59,7 +60,7 @@ public final class CompiledModelCache {
         }
       }
     } finally {
-      deleteTree(temp);
+      FileTrees.delete(temp);
     }
     return graph;
   }
@@ -93,17 +94,6 @@ public final class CompiledModelCache {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

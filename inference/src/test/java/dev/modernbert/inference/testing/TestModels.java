@@ -1,16 +1,15 @@
 package dev.modernbert.inference.testing;
 
 import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /** Random-weight checkpoints for tests, written once per JVM and deleted at exit. */
 public final class TestModels {
@@ -39,17 +38,7 @@ public final class TestModels {
 
   /** A private, modifiable copy of {@code source} under {@code target}. */
   public static Path copy(Path source, Path target) throws IOException {
-    Files.createDirectories(target);
-    try (Stream<Path> files = Files.walk(source)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Path dest = target.resolve(source.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
-        }
-      }
-    }
+    FileTrees.copy(source, target, p -> true);
     return target;
   }
 
@@ -69,8 +58,8 @@ public final class TestModels {
   }
 
   private static void delete(Path root) {
-    try (Stream<Path> files = Files.walk(root)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try {
+      FileTrees.delete(root);
     } catch (IOException ignored) {
       // best effort at JVM exit
     }
