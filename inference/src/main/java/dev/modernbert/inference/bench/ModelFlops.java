@@ -28,9 +28,4 @@ final class ModelFlops {
     int padded = (n + block - 1) / block * block;
     return Math.min(3 * block, padded + 2 * block);
   }
-
-  /** Keys per query of the ideal window, {@code min(n, 2w + 1)}. */
-  static int idealKeys(ModernBertConfig c, int n) {
-    return Math.min(n, 2 * c.halfWindow() + 1);
-  }
 }

@@ -172,16 +172,6 @@ public final class OnnxGraphBuilder {
     return name;
   }
 
-  /** A float16 initializer (values rounded to nearest) for half-precision graphs. */
-  public String halfs(String name, float[] values, long... dims) {
-    ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : values) {
-      b.putShort(Float.floatToFloat16(v));
-    }
-    graph.addInitializer(external.tensor(name, TensorProto.DataType.FLOAT16, dims, b.array()));
-    return name;
-  }
-
   /** A small int64 constant (deduplicated by value). */
   public String ints(long... values) {
     String key = "i64:" + java.util.Arrays.toString(values);

@@ -96,14 +96,6 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Forgets a failed load so the next request tries again (after the folder was fixed). */
-  public void retry(String name) {
-    CompletableFuture<LoadedModel> f = loads.get(name);
-    if (f != null && f.isCompletedExceptionally()) {
-      loads.remove(name, f);
-    }
-  }
-
   /** Every sub-folder with a valid name, with its state. */
   public List<ModelInfo> list() {
     List<ModelInfo> out = new ArrayList<>();

@@ -88,11 +88,6 @@ public final class OnnxEncoder implements Encoder {
     return Arrays.asList(out);
   }
 
-  /** Whether the graph pools itself ({@code sentence_embedding} output). */
-  public boolean hasPooledOutput() {
-    return pooledOutput;
-  }
-
   private interface RowSink {
     /** Sequence {@code index} of {@code length} tokens; its values start at {@code offset} of {@code data}. */
     void accept(int index, int length, FloatBuffer data, int offset);

@@ -42,8 +42,4 @@ public final class TokenBudgetBatcher {
     }
     return batches;
   }
-
-  public int maxBatchTokens() {
-    return maxBatchTokens;
-  }
 }
