@@ -1,0 +1,54 @@
+package dev.modernbert.inference.query;
+
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.registry.InferenceServices;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Embeds search queries: one text per call, answered from a {@link QueryVectorCache} when it was seen before,
+ * otherwise run through the node's inference queue (never on the caller's thread). The prefix defaults to the
+ * model's query prefix ("検索クエリ: " for Ruri v3). Vectors are L2-normalized.
+ */
+public final class QueryEmbedder {
+  private final InferenceServices services;
+  private final QueryVectorCache cache;
+
+  public QueryEmbedder(InferenceServices services, QueryVectorCache cache) {
+    this.services = services;
+    this.cache = cache;
+  }
+
+  /**
+   * The vector of {@code text} under {@code model}; {@code prefix} {@code null} means the model's query prefix.
+   * Completes exceptionally with the reason (unknown model, a full queue, an inference failure).
+   */
+  public CompletableFuture<float[]> embed(String model, String text, String prefix) {
+    CompletableFuture<float[]> result = new CompletableFuture<>();
+    try {
+      String p = prefix != null ? prefix : services.registry().describe(model).profile().queryPrefix();
+      QueryVectorCache.Key key = new QueryVectorCache.Key(model, p, text);
+      services.stats().queries.increment();
+      float[] cached = cache.get(key);
+      if (cached != null) {
+        services.stats().cacheHits.increment();
+        result.complete(cached);
+        return result;
+      }
+      services.stats().cacheMisses.increment();
+      services.queue().submit(text.length() + p.length() + 2L, () -> {
+        try {
+          LoadedModel m = services.registry().get(model);
+          float[] v = m.embedder(m.folder().maxTokens()).embed(List.of(text), p, true).get(0).vector();
+          cache.put(key, v);
+          result.complete(v);
+        } catch (RuntimeException e) {
+          result.completeExceptionally(e);
+        }
+      });
+    } catch (RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+    return result;
+  }
+}

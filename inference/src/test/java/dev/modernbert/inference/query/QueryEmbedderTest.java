@@ -1,0 +1,87 @@
+package dev.modernbert.inference.query;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.model.EmbeddingProfile;
+import dev.modernbert.inference.model.FileTrees;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.registry.InferenceQueue;
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.registry.UnknownModelException;
+import dev.modernbert.inference.stats.InferenceStats;
+import dev.modernbert.inference.testing.TestModels;
+import dev.modernbert.inference.testing.Vectors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Query embedding with the real engine: model prefix by default, cached repeats, failures as failed futures. */
+class QueryEmbedderTest {
+  @TempDir static Path dir;
+  private static ModelRegistry registry;
+
+  @BeforeAll
+  static void model() throws Exception {
+    FileTrees.copy(TestModels.folder(ModelShape.TINY), dir.resolve("models/m"), p -> true);
+    registry = new ModelRegistry(dir.resolve("models"), EngineSettings.defaults().withCacheDir(dir.resolve("cache")));
+  }
+
+  private static float[] direct(String text, String prefix) {
+    LoadedModel m = registry.get("m");
+    return m.embedder(m.folder().maxTokens()).embed(List.of(text), prefix, true).get(0).vector();
+  }
+
+  @Test
+  void embedsWithTheModelsQueryPrefixOnTheQueueAndCachesRepeats() throws Exception {
+    AtomicInteger tasks = new AtomicInteger();
+    Executor counting = r -> {
+      tasks.incrementAndGet();
+      r.run();
+    };
+    InferenceStats stats = new InferenceStats();
+    QueryEmbedder embedder = new QueryEmbedder(
+        new InferenceServices(registry, new InferenceQueue(counting, 1_000_000), stats), new QueryVectorCache(8));
+    String q = "瑠璃色はどんな色？";
+    float[] first = embedder.embed("m", q, null).get();
+    assertArrayEquals(direct(q, EmbeddingProfile.RURI_QUERY_PREFIX), first, 1e-6f);
+    assertTrue(Vectors.cosine(first, direct(q, "")) < 0.9999, "the default prefix must change the vector");
+    assertArrayEquals(first, embedder.embed("m", q, null).get());
+    assertEquals(1, tasks.get(), "the repeat must come from the cache");
+    assertArrayEquals(direct(q, ""), embedder.embed("m", q, "").get(), 1e-6f);
+    assertEquals(2, tasks.get());
+    assertEquals(3, stats.queries.sum());
+    assertEquals(1, stats.cacheHits.sum());
+    assertEquals(2, stats.cacheMisses.sum());
+  }
+
+  @Test
+  void unknownModelAndFullQueueFailTheFuture() {
+    List<Runnable> held = new ArrayList<>();
+    QueryEmbedder embedder = new QueryEmbedder(
+        new InferenceServices(registry, new InferenceQueue(held::add, 10), new InferenceStats()), new QueryVectorCache(8));
+    assertCause(UnknownModelException.class, embedder.embed("missing", "質問", null));
+    CompletableFuture<float[]> admitted = embedder.embed("m", "最初の質問", null);
+    assertCause(InferenceQueue.QueueFullException.class, embedder.embed("m", "二番目の質問", null));
+    held.forEach(Runnable::run);
+    assertEquals(registry.get("m").folder().hiddenSize(), admitted.join().length);
+  }
+
+  private static void assertCause(Class<? extends Throwable> type, CompletableFuture<float[]> f) {
+    ExecutionException e = assertThrows(ExecutionException.class, f::get);
+    assertInstanceOf(type, e.getCause());
+  }
+}
