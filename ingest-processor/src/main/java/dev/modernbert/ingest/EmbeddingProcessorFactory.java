@@ -28,11 +28,17 @@ public final class EmbeddingProcessorFactory implements Processor.Factory {
 
   private final ModelRegistry registry;
   private final Supplier<InferenceServices> services;
+  private final VectorFieldCheck vectorFields;
 
-  /** {@code registry} validates model names now; {@code services} runs the work once the node is up. */
-  public EmbeddingProcessorFactory(ModelRegistry registry, Supplier<InferenceServices> services) {
+  /**
+   * {@code registry} validates model names now; {@code services} runs the work once the node is up;
+   * {@code vectorFields} checks each document's index before its text is embedded.
+   */
+  public EmbeddingProcessorFactory(ModelRegistry registry, Supplier<InferenceServices> services,
+      VectorFieldCheck vectorFields) {
     this.registry = registry;
     this.services = services;
+    this.vectorFields = vectorFields;
   }
 
   @Override
@@ -62,8 +68,9 @@ public final class EmbeddingProcessorFactory implements Processor.Factory {
       throw newConfigurationException(type, tag, "target_field", "must differ from field");
     }
     EmbeddingProcessorConfig c = new EmbeddingProcessorConfig(model, field, target, docVector,
-        prefix != null ? prefix : folder.profile().documentPrefix(), chunking, storeText, ignoreMissing);
-    return new ModernBertEmbeddingProcessor(tag, description, batchSize, c, services);
+        prefix != null ? prefix : folder.profile().documentPrefix(), chunking, storeText, ignoreMissing,
+        folder.hiddenSize());
+    return new ModernBertEmbeddingProcessor(tag, description, batchSize, c, services, vectorFields);
   }
 
   private static ChunkingOptions chunking(String tag, Map<String, Object> chunking, int maxChunks, ModelFolder folder) {

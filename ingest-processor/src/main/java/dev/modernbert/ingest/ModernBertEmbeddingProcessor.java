@@ -5,6 +5,7 @@ import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +28,14 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
 
   private final EmbeddingProcessorConfig config;
   private final Supplier<InferenceServices> services;
+  private final VectorFieldCheck vectorFields;
 
   ModernBertEmbeddingProcessor(String tag, String description, int batchSize, EmbeddingProcessorConfig config,
-      Supplier<InferenceServices> services) {
+      Supplier<InferenceServices> services, VectorFieldCheck vectorFields) {
     super(tag, description, batchSize);
     this.config = config;
     this.services = services;
+    this.vectorFields = vectorFields;
   }
 
   @Override
@@ -64,8 +67,10 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
   protected void subBatchExecute(List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
     List<Source> sources = new ArrayList<>();
     long tokens = 0;
+    Map<String, RuntimeException> indexChecks = new HashMap<>();
     for (int d = 0; d < docs.size(); d++) {
       try {
+        checkIndex(docs.get(d).getIngestDocument(), indexChecks);
         for (Source s : read(d, docs.get(d).getIngestDocument())) {
           sources.add(s);
           tokens += s.text().length() + 2;
@@ -93,6 +98,23 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
       OpenSearchRejectedExecutionException rejected = new OpenSearchRejectedExecutionException(e.getMessage());
       sources.forEach(src -> fail(docs.get(src.doc()), rejected));
       handler.accept(docs);
+    }
+  }
+
+  /** Fails the document when its index cannot hold the vectors; each index of a batch is checked once. */
+  private void checkIndex(IngestDocument document, Map<String, RuntimeException> checked) {
+    String index = (String) document.getSourceAndMetadata().get(IngestDocument.Metadata.INDEX.getFieldName());
+    if (!checked.containsKey(index)) {
+      try {
+        config.vectorFields().forEach(f -> vectorFields.check(index, f, config.dimension()));
+        checked.put(index, null);
+      } catch (RuntimeException e) {
+        checked.put(index, e);
+      }
+    }
+    RuntimeException problem = checked.get(index);
+    if (problem != null) {
+      throw problem;
     }
   }
 

@@ -59,17 +59,25 @@ class ModernBertEmbeddingProcessorTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     InferenceServices services = new InferenceServices(registry, new InferenceQueue(pool, 10_000_000),
         new InferenceStats());
-    ModernBertEmbeddingProcessor p = new EmbeddingProcessorFactory(registry, () -> services)
+    List<String> checked = java.util.Collections.synchronizedList(new ArrayList<>());
+    VectorFieldCheck check = (index, field, dim) -> {
+      checked.add(index + "/" + field + "/" + dim);
+      if (index.equals("faiss-index")) {
+        throw new IllegalArgumentException("field [" + field + "] is a knn_vector with engine [faiss]");
+      }
+    };
+    ModernBertEmbeddingProcessor p = new EmbeddingProcessorFactory(registry, () -> services, check)
         .create(Map.of(), "t", null, config("chunking", new HashMap<>(Map.of("max_tokens", 24)), "batch_size", 4));
     List<Object> bodies = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       bodies.add(("文書" + i + "の一文目です。二文目は少し長く続きます。").repeat(1 + i % 3));
     }
-    bodies.addAll(List.of(42, List.of("要素一。", "要素二。"), "", "これは文です。".repeat(8000)));
+    bodies.addAll(List.of(42, List.of("要素一。", "要素二。"), "", "これは文です。".repeat(8000), "索引が違う文書。"));
     List<IngestDocumentWrapper> docs = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
       Map<String, Object> source = new HashMap<>(Map.of("body", bodies.get(i)));
-      docs.add(new IngestDocumentWrapper(i, 0, new IngestDocument("idx", "d" + i, null, null, null, source), null));
+      String index = i == 14 ? "faiss-index" : "idx";
+      docs.add(new IngestDocumentWrapper(i, 0, new IngestDocument(index, "d" + i, null, null, null, source), null));
     }
     AtomicReference<List<IngestDocumentWrapper>> result = new AtomicReference<>();
     p.batchExecute(docs, result::set);
@@ -80,7 +88,7 @@ class ModernBertEmbeddingProcessorTest {
         EngineSettings.defaults().withCacheDir(dir.resolve("cache")))) {
       for (IngestDocumentWrapper w : result.get()) {
         Object body = bodies.get(w.getSlot());
-        if (body instanceof Integer || (body instanceof String s && s.length() > 10_000)) {
+        if (body instanceof Integer || (body instanceof String s && s.length() > 10_000) || w.getSlot() == 14) {
           assertTrue(w.getException() != null, "document " + w.getSlot() + " fails alone");
           continue;
         }
@@ -99,12 +107,16 @@ class ModernBertEmbeddingProcessorTest {
     }
     assertTrue(result.get().get(10).getException().getMessage().contains("field [body] is of type Integer"));
     assertTrue(result.get().get(13).getException().getMessage().contains("max_chunks (1000)"));
+    assertTrue(result.get().get(14).getException().getMessage().contains("engine [faiss]"));
+    int dim = registry.describe("m").hiddenSize();
+    assertTrue(checked.contains("idx/chunks.embedding/" + dim), checked.toString());
+    assertTrue(checked.size() <= 5, "each index is checked once per sub-batch of 4: " + checked);
     assertEquals(0, ((List<?>) result.get().get(12).getIngestDocument().getFieldValue("chunks", List.class)).size());
   }
 
   @Test
   void badConfigurationsAreRefusedWithTheFieldNamed() {
-    EmbeddingProcessorFactory f = new EmbeddingProcessorFactory(registry, () -> null);
+    EmbeddingProcessorFactory f = new EmbeddingProcessorFactory(registry, () -> null, (index, field, dim) -> {});
     assertTrue(assertThrows(OpenSearchException.class, () -> f.create(Map.of(), "t", null, config("model", "nope")))
         .getMessage().contains("[model]"));
     assertTrue(assertThrows(OpenSearchException.class, () -> f.create(Map.of(), "t", null,

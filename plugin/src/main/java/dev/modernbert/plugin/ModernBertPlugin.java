@@ -9,10 +9,16 @@ import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.ingest.EmbeddingProcessorFactory;
 import dev.modernbert.ingest.ModernBertEmbeddingProcessor;
+import dev.modernbert.inference.query.QueryEmbedder;
+import dev.modernbert.inference.query.QueryVectorCache;
+import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
+import dev.modernbert.knn.query.QueryVectorSource;
+import dev.modernbert.plugin.ingest.IndexMappingVectorCheck;
 import dev.modernbert.plugin.rest.RestEmbedAction;
 import dev.modernbert.plugin.rest.RestMappingAction;
 import dev.modernbert.plugin.rest.RestModelsAction;
 import dev.modernbert.plugin.rest.RestStatsAction;
+import dev.modernbert.plugin.search.NodeQueryVectors;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -36,6 +42,7 @@ import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPlugin;
 import org.opensearch.repositories.RepositoriesService;
 import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
@@ -47,17 +54,20 @@ import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
 
 /**
- * ModernBERT-Ja semantic search for OpenSearch: the {@code modernbert_embedding} ingest processor, the REST
- * endpoints under {@code /_plugins/_modernbert}, and a node-local model registry over
+ * ModernBERT-Ja semantic search for OpenSearch: the {@code modernbert_embedding} ingest processor, the
+ * {@code modernbert_knn} query, the REST endpoints under {@code /_plugins/_modernbert}, and a node-local model
+ * registry over
  * {@code <config>/modernbert/models/<name>/}. Inference runs on the plugin's own thread pool.
  */
-public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin {
+public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
   /** The plugin's thread pool. */
   public static final String THREAD_POOL = "modernbert_inference";
 
   private final Settings settings;
   private final SetOnce<ModelRegistry> registry = new SetOnce<>();
   private final SetOnce<InferenceServices> services = new SetOnce<>();
+  private final SetOnce<QueryEmbedder> queryEmbedder = new SetOnce<>();
+  private final SetOnce<ClusterService> clusterService = new SetOnce<>();
 
   public ModernBertPlugin(Settings settings) {
     this.settings = settings;
@@ -97,7 +107,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
   @Override
   public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
     return Map.of(ModernBertEmbeddingProcessor.TYPE,
-        new EmbeddingProcessorFactory(registry(parameters.env), services::get));
+        new EmbeddingProcessorFactory(registry(parameters.env), services::get,
+            new IndexMappingVectorCheck(clusterService::get)));
   }
 
   @Override
@@ -109,7 +120,17 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
     Executor pool = NativeLibraries.withPluginClassLoader(threadPool.executor(THREAD_POOL));
     InferenceQueue queue = new InferenceQueue(pool, ModernBertSettings.QUEUE_MAX_TOKENS.get(settings));
     services.set(new InferenceServices(registry(environment), queue, new InferenceStats()));
+    queryEmbedder.set(new QueryEmbedder(services.get(),
+        new QueryVectorCache(ModernBertSettings.QUERY_CACHE_SIZE.get(settings))));
+    this.clusterService.set(clusterService);
     return List.of();
+  }
+
+  @Override
+  public List<QuerySpec<?>> getQueries() {
+    QueryVectorSource vectors = new NodeQueryVectors(clusterService::get, queryEmbedder::get);
+    return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, vectors),
+        p -> ModernBertKnnQueryBuilder.fromXContent(p, vectors)));
   }
 
   @Override
