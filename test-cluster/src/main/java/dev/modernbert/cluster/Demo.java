@@ -1,7 +1,6 @@
 package dev.modernbert.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.DType;
@@ -47,7 +46,7 @@ final class Demo {
     createIndex(http, name);
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     index(http, corpus, Math.min(docs, corpus.paragraphs().size()));
-    ask(http, corpus, name, random, Math.min(docs, corpus.paragraphs().size()));
+    ask(http, corpus, random, Math.min(docs, corpus.paragraphs().size()));
     System.out.println("\nthe node keeps running at http://127.0.0.1:" + PORT + " (stop: ./modernbert cluster stop)");
     System.out.println("corpus: JSQuAD v1.3 validation (JGLUE), CC BY-SA 4.0 — see data/README.md");
     return 0;
@@ -132,7 +131,8 @@ final class Demo {
     return ok;
   }
 
-  private static void ask(Http http, JsquadCorpus corpus, String model, boolean random, int indexed)
+  /** Each question is one {@code modernbert_knn} query: the node embeds it and returns documents with passages. */
+  private static void ask(Http http, JsquadCorpus corpus, boolean random, int indexed)
       throws IOException {
     if (random) {
       System.out.println("\n(random weights: the rankings below are meaningless — a smoke run of the whole path)");
@@ -140,20 +140,11 @@ final class Demo {
     List<JsquadCorpus.Question> asked = corpus.questions().stream().filter(q -> q.paragraph() < indexed).toList();
     for (int k = 0; k < 5; k++) {
       JsquadCorpus.Question question = asked.get(k * asked.size() / 5);
-      ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", "検索クエリ: ");
-      embed.putArray("texts").add(question.text());
-      JsonNode vector = check(http.post("/_plugins/_modernbert/_embed", embed.toString()), "embed the question")
-          .path("embeddings").get(0).path("embedding");
       ObjectNode search = JsonFiles.mapper().createObjectNode().put("size", 3);
       search.putArray("_source").add("title");
-      ObjectNode nested = search.putObject("query").putObject("nested");
-      nested.put("path", "body_chunks").put("score_mode", "max");
-      ObjectNode knn = nested.putObject("query").putObject("knn").putObject("body_chunks.embedding");
-      knn.set("vector", vector);
-      knn.put("k", 10);
-      ObjectNode inner = nested.putObject("inner_hits").put("size", 1);
-      ArrayNode fields = inner.putArray("_source");
-      fields.add("body_chunks.text").add("body_chunks.start").add("body_chunks.end");
+      ObjectNode knn = search.putObject("query").putObject("modernbert_knn");
+      knn.put("field", "body_chunks.embedding").put("query_text", question.text()).put("k", 10);
+      knn.putObject("inner_hits").put("size", 1);
       JsonNode hits = check(http.post("/" + INDEX + "/_search", search.toString()), "search").path("hits").path("hits");
       System.out.printf("%nQ: %s   (answer: %s, in 「%s」)%n", question.text(), question.answer(),
           corpus.paragraphs().get(question.paragraph()).title());

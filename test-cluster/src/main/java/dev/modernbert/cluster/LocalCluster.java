@@ -164,12 +164,20 @@ public final class LocalCluster {
 
   /** Waits until the cluster is green with {@code nodes} nodes. */
   public static void waitForGreen(int port, int nodes, Duration timeout) throws IOException, InterruptedException {
+    waitForStatus(port, "green", nodes, timeout);
+  }
+
+  /** Waits until the cluster has {@code nodes} nodes and at least {@code status} (green or yellow). */
+  public static void waitForStatus(int port, String status, int nodes, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Http http = new Http(port);
     while (System.nanoTime() < deadline) {
       try {
-        Http.Response r = http.get("/_cluster/health?wait_for_status=green&wait_for_nodes=" + nodes + "&timeout=2s");
-        if (r.status() == 200 && r.body().path("status").asText().equals("green")
+        Http.Response r = http.get("/_cluster/health?wait_for_status=" + status + "&wait_for_nodes=" + nodes
+            + "&timeout=2s");
+        String now = r.body().path("status").asText();
+        if (r.status() == 200 && (now.equals("green") || now.equals(status))
             && r.body().path("number_of_nodes").asInt() == nodes) {
           return;
         }
@@ -177,7 +185,8 @@ public final class LocalCluster {
         Thread.sleep(1000);
       }
     }
-    throw new IOException("cluster on port " + port + " did not become green with " + nodes + " nodes in " + timeout);
+    throw new IOException("cluster on port " + port + " did not become " + status + " with " + nodes + " nodes in "
+        + timeout);
   }
 
   /** Stops every node this work directory started; returns how many were running. */
@@ -207,15 +216,20 @@ public final class LocalCluster {
 
   /** Stops and restarts node {@code index} (0-based) of the running cluster, keeping its data. */
   public void restartNode(int index, int expectedNodes) throws IOException, InterruptedException {
+    stopNode(index);
+    startNode(index, expectedNodes);
+  }
+
+  /** Starts node {@code index} (0-based) again after {@link #stopNode}, and waits for a green cluster. */
+  public void startNode(int index, int expectedNodes) throws IOException, InterruptedException {
     JsonNode n = state().get("nodes").get(index);
     Path node = Path.of(n.get("dir").asText());
-    stopNode(index);
     NodeUser.handOver(node);
     if (NodeUser.launch(node, List.of("bin/opensearch", "-d", "-p", node.resolve("pid").toString()), javaHome())
         .waitFor() != 0) {
-      throw new IOException("node " + n.get("name").asText() + " failed to restart");
+      throw new IOException("node " + n.get("name").asText() + " failed to start");
     }
-    waitForGreen(httpPort(0), expectedNodes, Duration.ofMinutes(3));
+    waitForGreen(httpPort(index), expectedNodes, Duration.ofMinutes(3));
   }
 
   /** Stops node {@code index} (0-based) without forgetting it. */

@@ -1,0 +1,128 @@
+package dev.modernbert.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomCheckpointWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three real nodes, an index of 3 shards with 1 replica beside a 1-shard copy (1 replica too): ingest through every node, query
+ * through every node with the same results as the single shard; with one node stopped every document stays
+ * searchable and ingest goes on; the node rejoins.
+ */
+class MultiNodeEndToEndTest {
+  private static final int PORT = 9600;
+  private static final String MODEL = "random-tiny";
+  private static final int DOCS = 90;
+  private static final List<String> QUESTIONS = List.of("東京の人口はどれくらいですか？", "川の長さ", "日本で一番高い山");
+  private static LocalCluster cluster;
+  private static JsquadCorpus corpus;
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    Path work = Path.of("target/multinode-it").toAbsolutePath();
+    Path models = work.resolve("models");
+    if (!Files.isRegularFile(models.resolve(MODEL).resolve("model.safetensors"))) {
+      RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 3, DType.F32, false),
+          models.resolve(MODEL));
+    }
+    cluster = new LocalCluster(work.resolve("cluster"),
+        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
+    cluster.stop();
+    cluster.start(3, PORT, models, "768m");
+    corpus = JsquadCorpus.read(JsquadCorpus.locate());
+    Http http = node(0);
+    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
+    pipeline.putArray("processors").addObject().putObject("modernbert_embedding").put("model", MODEL)
+        .put("field", "body").put("target_field", "body_chunks").putObject("chunking").put("max_tokens", 48);
+    assertEquals(200, http.put("/_ingest/pipeline/mb", pipeline.toString()).status());
+    createIndex(http, "sharded", 3, 1);
+    createIndex(http, "single", 1, 1);
+  }
+
+  private static void createIndex(Http http, String name, int shards, int replicas) throws Exception {
+    ObjectNode index = (ObjectNode) http.get("/_plugins/_modernbert/models/" + MODEL + "/_mapping?field=body").body();
+    index.remove("_meta");
+    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "mb").put("number_of_shards", shards)
+        .put("number_of_replicas", replicas);
+    assertEquals(200, http.put("/" + name, index.toString()).status(), "create " + name);
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    if (cluster != null) {
+      cluster.stop();
+    }
+  }
+
+  private static Http node(int i) {
+    return new Http(PORT + i);
+  }
+
+  /** Documents [from, to) into both indexes, each bulk through the given node. */
+  private static void ingest(Http via, int from, int to) throws Exception {
+    for (String index : List.of("sharded", "single")) {
+      StringBuilder bulk = new StringBuilder();
+      for (int i = from; i < to; i++) {
+        ObjectNode doc = JsonFiles.mapper().createObjectNode().put("body", corpus.paragraphs().get(i).text());
+        bulk.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n").append(doc).append('\n');
+      }
+      Http.Response r = via.bulk("/" + index + "/_bulk?refresh=true", bulk.toString());
+      assertEquals(200, r.status());
+      assertFalse(r.body().path("errors").asBoolean(), r.body().toString());
+    }
+  }
+
+  /** The top 10 of a question as "id score" lines. */
+  private static List<String> ranking(Http via, String index, String question) throws Exception {
+    Http.Response r = via.post("/" + index + "/_search", "{\"size\":10,\"_source\":false,\"query\":{\"modernbert_knn\":"
+        + "{\"field\":\"body_chunks.embedding\",\"query_text\":\"" + question + "\",\"k\":10}}}");
+    assertEquals(200, r.status(), r.body().toString());
+    List<String> out = new ArrayList<>();
+    for (JsonNode h : r.body().path("hits").path("hits")) {
+      out.add(h.path("_id").asText() + String.format(" %.5f", h.path("_score").asDouble()));
+    }
+    return out;
+  }
+
+  private static void sameResultsThrough(List<Integer> nodes, int docs) throws Exception {
+    for (int n : nodes) {
+      assertEquals(docs, node(n).get("/sharded/_count").body().path("count").asInt(), "count via node " + n);
+      for (String q : QUESTIONS) {
+        assertEquals(ranking(node(n), "single", q), ranking(node(n), "sharded", q),
+            q + " via node " + n);
+      }
+    }
+  }
+
+  @Test
+  void ingestAndQueryThroughAnyNodeSurvivingANodeStop() throws Exception {
+    for (int n = 0; n < 3; n++) {
+      ingest(node(n), n * DOCS / 3, (n + 1) * DOCS / 3);
+    }
+    sameResultsThrough(List.of(0, 1, 2), DOCS);
+
+    cluster.stopNode(2);
+    LocalCluster.waitForStatus(PORT, "yellow", 2, Duration.ofMinutes(2));
+    sameResultsThrough(List.of(0, 1), DOCS);
+    ingest(node(1), DOCS, DOCS + 30);
+    sameResultsThrough(List.of(0, 1), DOCS + 30);
+
+    cluster.startNode(2, 3);
+    sameResultsThrough(List.of(0, 1, 2), DOCS + 30);
+  }
+}
