@@ -28,16 +28,23 @@ public final class ClusterMain {
   }
 
   static LocalCluster cluster() throws java.io.IOException {
-    return new LocalCluster(workDir(), LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts",
-        "test-cluster/target/artifacts"))));
+    return new LocalCluster(workDir(), artifacts());
+  }
+
+  /** The distribution, k-NN and plugin zips the build copied. */
+  static LocalCluster.Artifacts artifacts() throws java.io.IOException {
+    return LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts", "test-cluster/target/artifacts")));
   }
 
   static int run(List<String> argv) throws Exception {
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("usage: cluster start|stop|status | demo");
+      throw new IllegalArgumentException("usage: cluster start|stop|status | demo | bench query");
     }
     if (argv.get(0).equals("demo")) {
       return Demo.run(argv.subList(1, argv.size()));
+    }
+    if (argv.get(0).equals("bench") && argv.size() > 1 && argv.get(1).equals("query")) {
+      return QueryBenchmark.run(argv.subList(2, argv.size()));
     }
     if (!argv.get(0).equals("cluster") || argv.size() < 2) {
       throw new IllegalArgumentException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"

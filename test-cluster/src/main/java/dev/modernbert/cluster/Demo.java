@@ -52,7 +52,8 @@ final class Demo {
     return 0;
   }
 
-  private static String prepareModel(String model, Path modelsRoot) throws IOException {
+  /** Installs {@code model} (a folder or {@code random:SHAPE}) under {@code modelsRoot}; returns its name. */
+  static String prepareModel(String model, Path modelsRoot) throws IOException {
     Files.createDirectories(modelsRoot);
     if (model.startsWith("random:")) {
       ModelShape shape = ModelShape.parse(model.substring("random:".length()));

@@ -1,0 +1,189 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.model.JsonFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code ./modernbert bench query [--shape 30m] [--chunks 10000,100000] [--queries 200]}: latency of
+ * {@code modernbert_knn} on a real node over indexes of that many nested chunks, split into its parts. For each
+ * index size, on the same questions: the plain k-NN query with the vector given (the k-NN part), then
+ * {@code modernbert_knn} with text the node has never seen (cold: embedding + k-NN), then the same texts again
+ * (cached: the vector comes from the query cache). Embedding time is cold − cached. Chunk vectors are random
+ * unit vectors of the model's dimension (embedding 100k chunks on 2 cores would take an hour); the questions
+ * are real JSQuAD questions embedded by the model. Client-side latencies, p50/p90/p99.
+ */
+final class QueryBenchmark {
+  private static final int PORT = 9300;
+  private static final int CHUNKS_PER_DOC = 10;
+
+  private QueryBenchmark() {}
+
+  static int run(List<String> argv) throws Exception {
+    String shape = ClusterMain.option(argv, "--shape", "30m");
+    int queries = ClusterMain.intOption(argv, "--queries", 200);
+    int[] sizes = Arrays.stream(ClusterMain.option(argv, "--chunks", "10000,100000").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    Path work = ClusterMain.workDir().toAbsolutePath().resolve("bench");
+    String model = Demo.prepareModel("random:" + shape, work.resolve("models"));
+    LocalCluster cluster = new LocalCluster(work.resolve("cluster"), ClusterMain.artifacts());
+    cluster.stop();
+    System.out.println("starting a node (model " + model + ")...");
+    cluster.start(1, PORT, work.resolve("models"), "2g");
+    try {
+      Http http = new Http(PORT);
+      JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
+      ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)
+          .put("machine", Runtime.getRuntime().availableProcessors() + " cores");
+      ArrayNode rows = report.putArray("results");
+      for (int s = 0; s < sizes.length; s++) {
+        List<String> questions = corpus.questions().subList(s * queries, (s + 1) * queries).stream()
+            .map(JsquadCorpus.Question::text).toList();
+        measure(http, model, sizes[s], questions, rows);
+      }
+      Path json = Path.of("bench-results/query-" + shape + ".json");
+      Files.createDirectories(json.getParent());
+      Files.writeString(json, report.toPrettyString());
+      System.out.println("\nwritten " + json);
+    } finally {
+      cluster.stop();
+    }
+    return 0;
+  }
+
+  private static void measure(Http http, String model, int chunks, List<String> questions, ArrayNode rows)
+      throws IOException {
+    String index = "bench-" + chunks;
+    int dim = createIndex(http, model, index);
+    indexRandomChunks(http, index, chunks, dim);
+    System.out.printf("%-9s %-26s %9s %9s %9s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms");
+    List<JsonNode> vectors = new ArrayList<>();
+    for (String q : questions) {
+      ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", "検索クエリ: ");
+      embed.putArray("texts").add(q);
+      vectors.add(http.post("/_plugins/_modernbert/_embed", embed.toString()).body().path("embeddings").get(0)
+          .path("embedding"));
+    }
+    List<String> knnBodies = vectors.stream().map(QueryBenchmark::knnQuery).toList();
+    for (int i = 0; i < 10; i++) {
+      check(http.post("/" + index + "/_search", knnBodies.get(i)));
+      check(http.post("/" + index + "/_search", textQuery(model, "ウォームアップの質問 " + i)));
+    }
+    double[] knn = time(http, index, knnBodies);
+    // _embed does not fill the query cache: these texts are new to modernbert_knn
+    List<String> text = questions.stream().map(q -> textQuery(model, q)).toList();
+    double[] cold = time(http, index, text);
+    double[] cached = time(http, index, text);
+    report(rows, chunks, "k-NN only (vector given)", knn);
+    report(rows, chunks, "modernbert_knn, cached", cached);
+    report(rows, chunks, "modernbert_knn, cold", cold);
+    System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
+        percentile(cold, 50) - percentile(cached, 50));
+  }
+
+  private static int createIndex(Http http, String model, String index) throws IOException {
+    ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body").body();
+    body.remove("_meta");
+    ((ObjectNode) body.get("settings")).put("number_of_shards", 1).put("number_of_replicas", 0);
+    ((ObjectNode) body.get("mappings")).putObject("_source").putArray("excludes").add("body_chunks.embedding");
+    http.delete("/" + index);
+    Http.Response r = http.put("/" + index, body.toString());
+    if (r.status() != 200) {
+      throw new IOException("create " + index + ": " + r.body());
+    }
+    return body.path("mappings").path("properties").path("body_vector").path("dimension").asInt();
+  }
+
+  private static void indexRandomChunks(Http http, String index, int chunks, int dim) throws IOException {
+    Random random = new Random(42);
+    long t0 = System.nanoTime();
+    StringBuilder bulk = new StringBuilder();
+    for (int doc = 0; doc * CHUNKS_PER_DOC < chunks; doc++) {
+      bulk.append("{\"index\":{\"_id\":\"").append(doc).append("\"}}\n{\"body_chunks\":[");
+      for (int c = 0; c < CHUNKS_PER_DOC; c++) {
+        bulk.append(c == 0 ? "" : ",").append("{\"start\":").append(c).append(",\"end\":").append(c + 1)
+            .append(",\"embedding\":").append(Arrays.toString(unitVector(random, dim))).append('}');
+      }
+      bulk.append("]}\n");
+      if ((doc + 1) % 500 == 0 || (doc + 1) * CHUNKS_PER_DOC >= chunks) {
+        Http.Response r = http.bulk("/" + index + "/_bulk", bulk.toString());
+        if (r.status() != 200 || r.body().path("errors").asBoolean()) {
+          throw new IOException("bulk into " + index + " failed: " + r.body().toString().substring(0, 500));
+        }
+        bulk.setLength(0);
+        System.out.printf("\rindexed %d / %d chunks (%.0f s)", (doc + 1) * CHUNKS_PER_DOC, chunks,
+            (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    http.post("/" + index + "/_refresh", "{}");
+    System.out.println();
+  }
+
+  private static float[] unitVector(Random random, int dim) {
+    float[] v = new float[dim];
+    double norm = 0;
+    for (int i = 0; i < dim; i++) {
+      v[i] = (float) random.nextGaussian();
+      norm += v[i] * v[i];
+    }
+    for (int i = 0; i < dim; i++) {
+      v[i] /= (float) Math.sqrt(norm);
+    }
+    return v;
+  }
+
+  private static String knnQuery(JsonNode vector) {
+    return "{\"size\":10,\"_source\":false,\"query\":{\"nested\":{\"path\":\"body_chunks\",\"score_mode\":\"max\","
+        + "\"query\":{\"knn\":{\"body_chunks.embedding\":{\"vector\":" + vector + ",\"k\":10}}}}}}";
+  }
+
+  private static String textQuery(String model, String question) {
+    try {
+      return "{\"size\":10,\"_source\":false,\"query\":{\"modernbert_knn\":{\"field\":\"body_chunks.embedding\","
+          + "\"model\":\"" + model + "\",\"query_text\":" + JsonFiles.mapper().writeValueAsString(question)
+          + ",\"k\":10}}}";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Milliseconds per request, one client. */
+  private static double[] time(Http http, String index, List<String> bodies) throws IOException {
+    double[] ms = new double[bodies.size()];
+    for (int i = 0; i < ms.length; i++) {
+      long t = System.nanoTime();
+      check(http.post("/" + index + "/_search", bodies.get(i)));
+      ms[i] = (System.nanoTime() - t) / 1e6;
+    }
+    return ms;
+  }
+
+  private static void check(Http.Response r) throws IOException {
+    if (r.status() != 200 || r.body().path("hits").path("hits").size() == 0) {
+      throw new IOException("search failed: HTTP " + r.status() + " " + r.body());
+    }
+  }
+
+  private static void report(ArrayNode rows, int chunks, String what, double[] ms) {
+    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", percentile(ms, 50))
+        .put("p90_ms", percentile(ms, 90)).put("p99_ms", percentile(ms, 99));
+    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f%n", chunks, what, percentile(ms, 50), percentile(ms, 90),
+        percentile(ms, 99));
+  }
+
+  /** Nearest-rank percentile. */
+  private static double percentile(double[] values, int p) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return s[Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1)];
+  }
+}
