@@ -16,6 +16,7 @@ public final class Main {
       "embed", new EncodeCommand(false),
       "hidden", new EncodeCommand(true),
       "random-model", new RandomModelCommand(),
+      "download", new DownloadCommand(),
       "chunk", new ChunkCommand(),
       "bench", new BenchCommand());
 

@@ -66,30 +66,40 @@ public final class Checkpoint implements AutoCloseable {
 
   private static List<String> shardNames(Path folder) {
     if (Files.isRegularFile(folder.resolve(INDEX_FILE))) {
-      JsonNode index = JsonFiles.read(folder.resolve(INDEX_FILE), JsonFiles.MAX_INDEX_BYTES);
-      JsonNode map = index.get("weight_map");
-      if (map == null || !map.isObject() || map.isEmpty()) {
-        throw new InvalidModelException(INDEX_FILE + ": weight_map is missing or empty");
-      }
-      Map<String, Boolean> shards = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String shard = e.getValue().asText("");
-        if (!e.getValue().isTextual() || !SHARD_NAME.matcher(shard).matches()) {
-          throw new InvalidModelException(INDEX_FILE + ": tensor " + e.getKey() + " maps to invalid shard name "
-              + e.getValue());
-        }
+      List<String> shards = shardNames(JsonFiles.read(folder.resolve(INDEX_FILE), JsonFiles.MAX_INDEX_BYTES));
+      for (String shard : shards) {
         if (!Files.isRegularFile(folder.resolve(shard))) {
-          throw new InvalidModelException(INDEX_FILE + ": shard " + shard + " (for " + e.getKey() + ") is missing");
+          throw new InvalidModelException(INDEX_FILE + ": shard " + shard + " is missing");
         }
-        shards.put(shard, true);
       }
-      return new ArrayList<>(shards.keySet());
+      return shards;
     }
     if (Files.isRegularFile(folder.resolve(SINGLE_FILE))) {
       return List.of(SINGLE_FILE);
     }
     throw new InvalidModelException(folder.getFileName() + ": no " + SINGLE_FILE + " or " + INDEX_FILE);
+  }
+
+  /**
+   * The distinct shard files a parsed {@code model.safetensors.index.json} names, in order; each must be a plain
+   * file name ending in {@code .safetensors}, so no shard can lie outside the folder.
+   */
+  public static List<String> shardNames(JsonNode index) {
+    JsonNode map = index.get("weight_map");
+    if (map == null || !map.isObject() || map.isEmpty()) {
+      throw new InvalidModelException(INDEX_FILE + ": weight_map is missing or empty");
+    }
+    Map<String, Boolean> shards = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String shard = e.getValue().asText("");
+      if (!e.getValue().isTextual() || !SHARD_NAME.matcher(shard).matches()) {
+        throw new InvalidModelException(INDEX_FILE + ": tensor " + e.getKey() + " maps to invalid shard name "
+            + e.getValue());
+      }
+      shards.put(shard, true);
+    }
+    return new ArrayList<>(shards.keySet());
   }
 
   private static String canonical(String name) {
