@@ -3,6 +3,8 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.download.HubEndpoint;
+import dev.modernbert.inference.download.ModelDownloader;
 import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
@@ -14,27 +16,30 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code ./modernbert demo [--model DIR|random:SHAPE] [--docs N]}: starts a node, creates the pipeline and
+ * {@code ./modernbert demo [--model DIR|HF_ID|random:SHAPE] [--docs N]} (default {@code cl-nagoya/ruri-v3-30m}): starts a node, creates the pipeline and
  * index, bulk-indexes the bundled Japanese corpus (JSQuAD, CC BY-SA 4.0) plus a few long documents built from
  * it, asks sample questions and prints the ranked documents with their best passages. The node keeps running.
  */
 final class Demo {
   private static final String INDEX = "jsquad";
   private static final int PORT = 9200;
+  private static final String DEFAULT_MODEL = "cl-nagoya/ruri-v3-30m";
 
   private Demo() {}
 
   static int run(List<String> argv) throws Exception {
-    String model = ClusterMain.option(argv, "--model", null);
+    String model = ClusterMain.option(argv, "--model", DEFAULT_MODEL);
     int docs = ClusterMain.intOption(argv, "--docs", 1145);
-    if (model == null || !(model.startsWith("random:") || Files.isDirectory(Path.of(model)))) {
-      System.err.println("""
-          modernbert demo: no model folder given.
-            Real weights cannot be downloaded on this machine. Either
-              ./modernbert demo --model /path/to/ruri-v3-30m     (a Hugging Face folder: config.json, model.safetensors, tokenizer)
-            or, as a smoke run with random weights (rankings are meaningless):
-              ./modernbert demo --model random:30m""");
-      return 2;
+    if (!model.startsWith("random:") && !Files.isDirectory(Path.of(model))) {
+      try {
+        model = download(model).toString();
+      } catch (IOException | IllegalArgumentException e) {
+        System.err.println("modernbert demo: cannot download " + model + " (" + e.getMessage() + ").\n" + """
+              Give a model folder instead, or run a smoke test with random weights (rankings are meaningless):
+                ./modernbert demo --model /path/to/ruri-v3-30m     (a Hugging Face folder: config.json, model.safetensors, tokenizer)
+                ./modernbert demo --model random:30m""");
+        return 2;
+      }
     }
     Path modelsRoot = ClusterMain.workDir().toAbsolutePath().resolve("demo-models");
     String name = prepareModel(model, modelsRoot);
@@ -50,6 +55,15 @@ final class Demo {
     System.out.println("\nthe node keeps running at http://127.0.0.1:" + PORT + " (stop: ./modernbert cluster stop)");
     System.out.println("corpus: JSQuAD v1.3 validation (JGLUE), CC BY-SA 4.0 — see data/README.md");
     return 0;
+  }
+
+  /** Downloads a hub model once into the cluster work directory ({@code HF_ENDPOINT}, {@code HF_TOKEN} honoured). */
+  private static Path download(String id) throws IOException {
+    Path out = ClusterMain.workDir().toAbsolutePath().resolve("hub").resolve(id.replace('/', '_'));
+    System.out.println("downloading " + id + " from the Hugging Face hub into " + out + "...");
+    new ModelDownloader(HubEndpoint.resolve(null, System.getenv()), System.getenv("HF_TOKEN"), System.out::println)
+        .download(id, "main", out);
+    return out;
   }
 
   /** Installs {@code model} (a folder or {@code random:SHAPE}) under {@code modelsRoot}; returns its name. */

@@ -212,6 +212,9 @@ public final class ModelDownloader {
       throws IOException {
     try {
       return client.send(req, handler);
+    } catch (IOException e) {
+      throw new IOException("cannot reach " + req.uri() + ": "
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
