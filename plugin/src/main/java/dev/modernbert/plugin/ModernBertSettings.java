@@ -1,7 +1,9 @@
 package dev.modernbert.plugin;
 
+import dev.modernbert.inference.download.HubEndpoint;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import java.util.List;
+import java.util.Map;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 
@@ -11,7 +13,11 @@ public final class ModernBertSettings {
 
   /** {@code auto} (CUDA when available), {@code cpu}, {@code cuda} or {@code cuda:N}. */
   public static final Setting<String> DEVICE = new Setting<>("plugins.modernbert.device", "auto", s -> {
-    DeviceSpec.parse(s);
+    try {
+      DeviceSpec.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("plugins.modernbert.device: " + e.getMessage(), e);
+    }
     return s;
   }, Property.NodeScope);
 
@@ -37,12 +43,8 @@ public final class ModernBertSettings {
 
   /** The hub to download from ({@code HF_ENDPOINT} convention). */
   public static final Setting<String> DOWNLOAD_ENDPOINT = new Setting<>("plugins.modernbert.download.endpoint",
-      s -> System.getenv().getOrDefault("HF_ENDPOINT", "https://huggingface.co"), s -> {
-        if (!s.startsWith("https://") && !s.startsWith("http://")) {
-          throw new IllegalArgumentException("plugins.modernbert.download.endpoint must be an http(s) URL, got " + s);
-        }
-        return s;
-      }, Property.NodeScope);
+      s -> HubEndpoint.resolve(null, System.getenv()).toString(),
+      s -> HubEndpoint.resolve(s, Map.of()).toString(), Property.NodeScope);
 
   /** Every setting, for {@code Plugin#getSettings}. */
   public static List<Setting<?>> all() {

@@ -31,7 +31,8 @@ import org.opensearch.search.fetch.subphase.FetchSourceContext;
 /**
  * {@code modernbert_knn}: semantic retrieval from query text. On the coordinating node the rewrite phase embeds
  * {@code query_text} once, asynchronously (never on a search thread), through the node's query cache; the
- * vector travels to the shards, where the query becomes a k-NN query on a lucene-engine {@code knn_vector}
+ * vector travels to the shards (a request that reaches a shard without it is embedded there the same way), where
+ * the query becomes a k-NN query on a lucene-engine {@code knn_vector}
  * field. When the field lies inside a {@code nested} path, parents are scored by their best chunk and
  * {@code inner_hits} returns the best chunks (text and offsets, without the vector) — the passages for RAG.
  *
@@ -243,10 +244,6 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
     if (pendingVector != null) {
       float[] v = pendingVector.get();
       return v == null ? this : copy(v);
-    }
-    if (shard != null) {
-      throw new IllegalStateException("[" + NAME + "] the query text must be embedded on the coordinating node, "
-          + "but this request reached shard [" + shard.index().getName() + "] without its vector");
     }
     SetOnce<float[]> embedded = new SetOnce<>();
     context.registerAsyncAction((client, listener) -> vectors.embed(field, model, queryText, prefix,
