@@ -120,7 +120,12 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
     return this;
   }
 
-  public ModernBertKnnQueryBuilder filter(QueryBuilder filter) {
+  /**
+   * Restricts the k-NN search to documents matching {@code filter} (k-NN's efficient filtering: k results that
+   * match, not k results filtered afterwards). Not {@code filter(QueryBuilder)}, which every query builder has
+   * with another meaning (wrap in a bool filter).
+   */
+  public ModernBertKnnQueryBuilder knnFilter(QueryBuilder filter) {
     this.filter = filter;
     return this;
   }
@@ -223,7 +228,7 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
       }
     }
     try {
-      ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(field, text, vectors).model(model).filter(filter)
+      ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(field, text, vectors).model(model).knnFilter(filter)
           .minScore(minScore).prefix(prefix).innerHit(innerHits);
       if (k != null) {
         q.k(k);
@@ -258,7 +263,7 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
 
   private ModernBertKnnQueryBuilder copy(float[] v) {
     ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(field, queryText, vectors).model(model).k(k)
-        .filter(filter).minScore(minScore).prefix(prefix).innerHit(innerHits);
+        .knnFilter(filter).minScore(minScore).prefix(prefix).innerHit(innerHits);
     q.vector = v;
     return q;
   }

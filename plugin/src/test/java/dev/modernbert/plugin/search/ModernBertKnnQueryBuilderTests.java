@@ -1,0 +1,227 @@
+package dev.modernbert.plugin.search;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
+
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.query.QueryEmbedder;
+import dev.modernbert.inference.query.QueryVectorCache;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomCheckpointWriter;
+import dev.modernbert.inference.registry.InferenceQueue;
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.stats.InferenceStats;
+import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
+import dev.modernbert.knn.query.QueryVectorSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+import org.apache.lucene.search.Query;
+import org.opensearch.common.compress.CompressedXContent;
+import org.opensearch.common.lucene.search.function.FunctionScoreQuery;
+import org.opensearch.Version;
+import org.opensearch.cluster.ClusterState;
+import org.opensearch.cluster.metadata.IndexMetadata;
+import org.opensearch.cluster.metadata.Metadata;
+import org.opensearch.cluster.node.DiscoveryNode;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.settings.ClusterSettings;
+import org.opensearch.common.settings.Setting;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.index.mapper.MapperService;
+import org.opensearch.index.query.BaseQueryRewriteContext;
+import org.opensearch.index.query.InnerHitBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.index.query.TermQueryBuilder;
+import org.opensearch.index.search.OpenSearchToParentBlockJoinQuery;
+import org.opensearch.knn.index.KNNSettings;
+import org.opensearch.knn.indices.ModelDao;
+import org.opensearch.knn.plugin.KNNPlugin;
+import org.opensearch.plugins.Plugin;
+import org.opensearch.plugins.SearchPlugin;
+import org.opensearch.test.AbstractQueryTestCase;
+import org.opensearch.test.ClusterServiceUtils;
+import org.opensearch.test.TestGeoShapeFieldMapperPlugin;
+import org.opensearch.threadpool.TestThreadPool;
+import org.opensearch.threadpool.ThreadPool;
+import org.junit.AfterClass;
+import org.junit.Before;
+import org.junit.BeforeClass;
+
+/**
+ * {@code modernbert_knn} on OpenSearch's query test harness: random queries round-trip through JSON and the wire,
+ * rewrite embeds the text with a real (random-weight) model and produces the k-NN query — nested, parent-scored
+ * by the best chunk, for a field inside a nested object.
+ */
+public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<ModernBertKnnQueryBuilder> {
+  private static final String NESTED_FIELD = "chunks.embedding";
+  private static final String FLAT_FIELD = "doc_vector";
+  private static QueryEmbedder embedder;
+  private static int dimension;
+
+  /** Embeds with the real engine; a query without model uses the one model there is. */
+  static final QueryVectorSource VECTORS = (field, model, text, prefix, listener) ->
+      embedder.embed(model == null ? "m" : model, text, prefix).whenComplete((v, e) -> {
+        if (e == null) {
+          listener.onResponse(v);
+        } else {
+          listener.onFailure((Exception) e);
+        }
+      });
+
+  /** Registers the query as the plugin does, over {@link #VECTORS}. */
+  public static final class QueryPlugin extends Plugin implements SearchPlugin {
+    @Override
+    public List<QuerySpec<?>> getQueries() {
+      return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, VECTORS),
+          p -> ModernBertKnnQueryBuilder.fromXContent(p, VECTORS)));
+    }
+  }
+
+  private static ThreadPool threadPool;
+  private static ClusterService clusterService;
+
+  /** What KNNPlugin.createComponents sets up on a node: its settings, read by its mapper and query. */
+  @BeforeClass
+  public static void knnServices() {
+    threadPool = new TestThreadPool("knn");
+    Set<Setting<?>> settings = new HashSet<>(ClusterSettings.BUILT_IN_CLUSTER_SETTINGS);
+    new KNNPlugin().getSettings().stream().filter(Setting::hasNodeScope).forEach(settings::add);
+    clusterService = ClusterServiceUtils.createClusterService(threadPool,
+        new DiscoveryNode("node", buildNewFakeTransportAddress(), Version.CURRENT),
+        new ClusterSettings(Settings.EMPTY, settings));
+    ModelDao.OpenSearchKNNModelDao.initialize(null, clusterService, Settings.EMPTY);
+    KNNSettings.state().setClusterService(clusterService);
+  }
+
+  /** The test index in the cluster state: k-NN reads its settings when it builds a query. */
+  @Before
+  public void indexInClusterState() {
+    IndexMetadata index = IndexMetadata.builder(getIndex().getName()).settings(Settings.builder()
+        .put(indexSettings().getSettings()).put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
+        .put(IndexMetadata.SETTING_NUMBER_OF_REPLICAS, 0)).build();
+    ClusterServiceUtils.setState(clusterService, ClusterState.builder(clusterService.state())
+        .metadata(Metadata.builder().put(index, false)));
+  }
+
+  @AfterClass
+  public static void stopKnnServices() {
+    clusterService.close();
+    ThreadPool.terminate(threadPool, 10, TimeUnit.SECONDS);
+  }
+
+  @BeforeClass
+  public static void randomModel() throws IOException {
+    Path models = createTempDir().resolve("models");
+    RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, false),
+        models.resolve("m"));
+    ModelRegistry registry = new ModelRegistry(models, EngineSettings.defaults()
+        .withCacheDir(createTempDir().resolve("compiled")));
+    dimension = registry.describe("m").hiddenSize();
+    embedder = new QueryEmbedder(new InferenceServices(registry, new InferenceQueue(Runnable::run, 1_000_000),
+        new InferenceStats()), new QueryVectorCache(100));
+  }
+
+  @Override
+  protected Collection<Class<? extends Plugin>> getPlugins() {
+    return List.of(QueryPlugin.class, KNNPlugin.class, TestGeoShapeFieldMapperPlugin.class);
+  }
+
+  @Override
+  protected Settings createTestIndexSettings() {
+    return Settings.builder().put(super.createTestIndexSettings()).put("index.knn", true).build();
+  }
+
+  @Override
+  protected void initializeAdditionalMappings(MapperService mapperService) throws IOException {
+    String vector = "{\"type\":\"knn_vector\",\"dimension\":" + dimension
+        + ",\"method\":{\"name\":\"hnsw\",\"engine\":\"lucene\",\"space_type\":\"cosinesimil\"}}";
+    mapperService.merge("_doc", new CompressedXContent("{\"properties\":{\"chunks\":{\"type\":\"nested\","
+        + "\"properties\":{\"text\":{\"type\":\"text\"},\"embedding\":" + vector + "}},\"" + FLAT_FIELD + "\":" + vector
+        + "}}"), MapperService.MergeReason.MAPPING_UPDATE);
+  }
+
+  @Override
+  protected ModernBertKnnQueryBuilder doCreateTestQueryBuilder() {
+    boolean nested = randomBoolean();
+    ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(nested ? NESTED_FIELD : FLAT_FIELD,
+        randomFrom("瑠璃色はどんな色？", "東京の人口", "川の長さは") + randomAlphaOfLengthBetween(0, 8), VECTORS);
+    if (randomBoolean()) {
+      q.model("m");
+    }
+    if (randomBoolean()) {
+      q.k(randomIntBetween(1, 100));
+    }
+    if (randomBoolean()) {
+      q.knnFilter(new TermQueryBuilder(KEYWORD_FIELD_NAME, randomAlphaOfLength(5)));
+    }
+    if (randomBoolean()) {
+      q.minScore(randomFloat());
+    }
+    if (randomBoolean()) {
+      q.prefix(randomFrom("", "検索クエリ: "));
+    }
+    if (nested && randomBoolean()) {
+      q.innerHit(new InnerHitBuilder().setSize(randomIntBetween(1, 5)));
+    }
+    return q;
+  }
+
+  @Override
+  protected void doAssertLuceneQuery(ModernBertKnnQueryBuilder builder, Query query, QueryShardContext context) {
+    if (builder.fieldName().equals(NESTED_FIELD)) {
+      assertThat(query, instanceOf(OpenSearchToParentBlockJoinQuery.class));
+    } else if (builder.toString().contains("\"min_score\"")) {
+      assertThat(query, instanceOf(FunctionScoreQuery.class));
+    } else {
+      assertThat(query.getClass().getName(), containsString("org.opensearch.knn"));
+    }
+  }
+
+  /** Without its rewrite (which embeds the text) the query cannot run. */
+  @Override
+  public void testMustRewrite() throws IOException {
+    QueryShardContext context = createShardContext();
+    IllegalStateException e = expectThrows(IllegalStateException.class, () -> createTestQueryBuilder().toQuery(context));
+    assertThat(e.getMessage(), containsString("must be rewritten"));
+  }
+
+  public void testRewriteEmbedsTheTextWithTheModelsQueryPrefix() throws Exception {
+    ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(FLAT_FIELD, "瑠璃色はどんな色？", VECTORS).model("m");
+    // a coordinating node's context: no shard, so the rewrite stops at the embedded vector
+    QueryBuilder rewritten = rewriteAndFetch(q, new BaseQueryRewriteContext(xContentRegistry(), namedWriteableRegistry(),
+        null, () -> 0L));
+    assertThat(rewritten, instanceOf(ModernBertKnnQueryBuilder.class));
+    float[] v = ((ModernBertKnnQueryBuilder) rewritten).vector();
+    assertArrayEquals(embedder.embed("m", "瑠璃色はどんな色？", "検索クエリ: ").get(), v, 0f);
+    assertEquals(dimension, v.length);
+    ModernBertKnnQueryBuilder copy = (ModernBertKnnQueryBuilder) assertSerialization(rewritten);
+    assertArrayEquals("the vector travels to the shards", v, copy.vector(), 0f);
+  }
+
+  public void testBadQueriesAreRefusedWithTheFieldNamed() {
+    assertThat(expectThrows(ParsingException.class, () -> parseQuery(
+        "{\"modernbert_knn\":{\"field\":\"" + FLAT_FIELD + "\",\"query_text\":\"質問\",\"kk\":3}}")).getMessage(),
+        containsString("[kk]"));
+    assertThat(expectThrows(ParsingException.class, () -> parseQuery(
+        "{\"modernbert_knn\":{\"field\":\"" + FLAT_FIELD + "\"}}")).getMessage(), containsString("query_text"));
+    assertThat(expectThrows(ParsingException.class, () -> parseQuery(
+        "{\"modernbert_knn\":{\"field\":\"" + FLAT_FIELD + "\",\"query_text\":\"質問\",\"k\":0}}")).getMessage(),
+        containsString("[k]"));
+    ModernBertKnnQueryBuilder passagesWithoutNested = new ModernBertKnnQueryBuilder(FLAT_FIELD, "質問", VECTORS)
+        .innerHit(new InnerHitBuilder());
+    assertThat(expectThrows(IllegalArgumentException.class,
+        () -> rewriteAndFetch(passagesWithoutNested, createShardContext())).getMessage(), containsString("nested"));
+    ModernBertKnnQueryBuilder textField = new ModernBertKnnQueryBuilder(TEXT_FIELD_NAME, "質問", VECTORS);
+    assertThat(expectThrows(IllegalArgumentException.class,
+        () -> rewriteAndFetch(textField, createShardContext())).getMessage(), containsString("not a knn_vector"));
+  }
+}
