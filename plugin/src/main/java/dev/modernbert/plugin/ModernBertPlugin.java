@@ -14,10 +14,11 @@ import dev.modernbert.inference.query.QueryVectorCache;
 import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.knn.query.QueryVectorSource;
 import dev.modernbert.plugin.ingest.IndexMappingVectorCheck;
+import dev.modernbert.plugin.nodes.NodeReportAction;
+import dev.modernbert.plugin.nodes.TransportNodeReportAction;
 import dev.modernbert.plugin.rest.RestEmbedAction;
 import dev.modernbert.plugin.rest.RestMappingAction;
-import dev.modernbert.plugin.rest.RestModelsAction;
-import dev.modernbert.plugin.rest.RestStatsAction;
+import dev.modernbert.plugin.rest.RestNodeReportAction;
 import dev.modernbert.plugin.search.NodeQueryVectors;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.lucene.util.SetOnce;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.cluster.metadata.IndexNameExpressionResolver;
 import org.opensearch.cluster.node.DiscoveryNodes;
 import org.opensearch.cluster.service.ClusterService;
@@ -123,7 +126,13 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
     queryEmbedder.set(new QueryEmbedder(services.get(),
         new QueryVectorCache(ModernBertSettings.QUERY_CACHE_SIZE.get(settings))));
     this.clusterService.set(clusterService);
-    return List.of();
+    // bound for injection into the transport action that reports each node's models and stats
+    return List.of(services.get());
+  }
+
+  @Override
+  public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
+    return List.of(new ActionHandler<>(NodeReportAction.INSTANCE, TransportNodeReportAction.class));
   }
 
   @Override
@@ -138,7 +147,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       ClusterSettings clusterSettings, IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
       IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
     Supplier<InferenceServices> s = services::get;
-    return List.of(new RestEmbedAction(s), new RestModelsAction(s), new RestMappingAction(s), new RestStatsAction(s));
+    return List.of(new RestEmbedAction(s), new RestMappingAction(s), RestNodeReportAction.models(),
+        RestNodeReportAction.stats());
   }
 
   @Override

@@ -109,12 +109,27 @@ class MultiNodeEndToEndTest {
     }
   }
 
+  /** Stats and models come from every node, asked through any one: each embedded the third it was sent. */
+  private static void everyNodeReports() throws Exception {
+    JsonNode stats = node(1).get("/_plugins/_modernbert/stats").body();
+    assertEquals(3, stats.path("_nodes").path("successful").asInt(), stats.toString());
+    List<String> names = new ArrayList<>();
+    stats.path("nodes").forEach(n -> {
+      names.add(n.path("name").asText());
+      assertEquals(2 * DOCS / 3, n.path("documents").asInt(), "each node embedded what it was sent, twice: " + n);
+    });
+    assertEquals(List.of("node-1", "node-2", "node-3"), names.stream().sorted().toList());
+    JsonNode models = node(2).get("/_plugins/_modernbert/models").body();
+    models.path("nodes").forEach(n -> assertEquals("loaded", n.path("models").get(0).path("state").asText(), n.toString()));
+  }
+
   @Test
   void ingestAndQueryThroughAnyNodeSurvivingANodeStop() throws Exception {
     for (int n = 0; n < 3; n++) {
       ingest(node(n), n * DOCS / 3, (n + 1) * DOCS / 3);
     }
     sameResultsThrough(List.of(0, 1, 2), DOCS);
+    everyNodeReports();
 
     cluster.stopNode(2);
     LocalCluster.waitForStatus(PORT, "yellow", 2, Duration.ofMinutes(2));

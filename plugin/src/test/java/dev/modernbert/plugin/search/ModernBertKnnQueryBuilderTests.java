@@ -3,20 +3,13 @@ package dev.modernbert.plugin.search;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 
-import dev.modernbert.inference.engine.EngineSettings;
-import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.query.QueryEmbedder;
 import dev.modernbert.inference.query.QueryVectorCache;
-import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.random.RandomCheckpointWriter;
-import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
-import dev.modernbert.inference.registry.ModelRegistry;
-import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
+import dev.modernbert.plugin.TestModels;
 import dev.modernbert.knn.query.QueryVectorSource;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -69,7 +62,7 @@ public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<Modern
 
   /** Embeds with the real engine; a query without model uses the one model there is. */
   static final QueryVectorSource VECTORS = (field, model, text, prefix, listener) ->
-      embedder.embed(model == null ? "m" : model, text, prefix).whenComplete((v, e) -> {
+      embedder.embed(model == null ? TestModels.MODEL : model, text, prefix).whenComplete((v, e) -> {
         if (e == null) {
           listener.onResponse(v);
         } else {
@@ -120,14 +113,9 @@ public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<Modern
 
   @BeforeClass
   public static void randomModel() throws IOException {
-    Path models = createTempDir().resolve("models");
-    RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, false),
-        models.resolve("m"));
-    ModelRegistry registry = new ModelRegistry(models, EngineSettings.defaults()
-        .withCacheDir(createTempDir().resolve("compiled")));
-    dimension = registry.describe("m").hiddenSize();
-    embedder = new QueryEmbedder(new InferenceServices(registry, new InferenceQueue(Runnable::run, 1_000_000),
-        new InferenceStats()), new QueryVectorCache(100));
+    InferenceServices services = TestModels.services(createTempDir(), Runnable::run, 1_000_000);
+    dimension = services.registry().describe(TestModels.MODEL).hiddenSize();
+    embedder = new QueryEmbedder(services, new QueryVectorCache(100));
   }
 
   @Override

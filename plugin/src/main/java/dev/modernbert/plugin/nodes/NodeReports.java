@@ -1,0 +1,91 @@
+package dev.modernbert.plugin.nodes;
+
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.runtime.OnnxEncoder;
+import dev.modernbert.inference.stats.InferenceStats;
+import dev.modernbert.inference.stats.LatencyRecorder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What one node reports about itself, as the JSON objects of the models and stats endpoints. */
+public final class NodeReports {
+  private NodeReports() {}
+
+  /** The models directory and each model's state, dimension, limit, device and load error. */
+  public static Map<String, Object> models(InferenceServices services) {
+    ModelRegistry registry = services.registry();
+    List<Object> models = new ArrayList<>();
+    for (ModelRegistry.ModelInfo m : registry.list()) {
+      Map<String, Object> model = new LinkedHashMap<>();
+      model.put("name", m.name());
+      model.put("state", m.state().name().toLowerCase(Locale.ROOT));
+      model.put("format", m.format());
+      model.put("dimension", m.dimension());
+      model.put("max_tokens", m.maxTokens());
+      model.put("device", m.device());
+      if (m.error() != null) {
+        model.put("error", m.error());
+      }
+      models.add(model);
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("models_dir", registry.modelsDir().toString());
+    out.put("models", models);
+    return out;
+  }
+
+  /**
+   * Texts, chunks and tokens embedded, failures, per-model batches and padding, latencies (p50 / p99), the queue,
+   * and the query cache.
+   */
+  public static Map<String, Object> stats(InferenceServices services) {
+    InferenceStats st = services.stats();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("documents", st.documents.sum());
+    out.put("chunks", st.chunks.sum());
+    out.put("tokens", st.tokens.sum());
+    out.put("failures", st.failures.sum());
+    putModelBatches(out, services.registry());
+    Map<String, Object> latency = new LinkedHashMap<>();
+    latency.put("tokenize", latency(st.tokenize));
+    latency.put("infer", latency(st.infer));
+    latency.put("total", latency(st.total));
+    out.put("latency", latency);
+    out.put("queue", Map.of("queued_tokens", services.queue().queuedTokens(), "max_tokens", services.queue().maxTokens(),
+        "rejections", services.queue().rejections()));
+    out.put("query_cache", Map.of("queries", st.queries.sum(), "hits", st.cacheHits.sum(), "misses",
+        st.cacheMisses.sum()));
+    return out;
+  }
+
+  private static void putModelBatches(Map<String, Object> out, ModelRegistry registry) {
+    long batches = 0;
+    double padded = 0;
+    Map<String, Object> models = new LinkedHashMap<>();
+    for (ModelRegistry.ModelInfo m : registry.list()) {
+      if (m.state() != ModelRegistry.State.LOADED) {
+        continue;
+      }
+      Map<String, Object> model = new LinkedHashMap<>();
+      model.put("device", m.device());
+      if (registry.get(m.name()).encoder() instanceof OnnxEncoder e) {
+        model.put("batches", e.batchCount());
+        model.put("padding_ratio", e.paddingRatio());
+        batches += e.batchCount();
+        padded += e.paddingRatio() * e.batchCount();
+      }
+      models.put(m.name(), model);
+    }
+    out.put("models", models);
+    out.put("batches", batches);
+    out.put("padding_ratio", batches == 0 ? 0.0 : padded / batches);
+  }
+
+  private static Map<String, Object> latency(LatencyRecorder r) {
+    return Map.of("p50_ms", r.percentile(50), "p99_ms", r.percentile(99), "count", r.count());
+  }
+}

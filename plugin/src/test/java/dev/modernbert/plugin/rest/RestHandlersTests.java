@@ -1,0 +1,162 @@
+package dev.modernbert.plugin.rest;
+
+import static org.hamcrest.Matchers.containsString;
+
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.plugin.TestModels;
+import dev.modernbert.plugin.nodes.NodeReport;
+import dev.modernbert.plugin.nodes.NodeReportAction;
+import dev.modernbert.plugin.nodes.NodeReports;
+import dev.modernbert.plugin.nodes.NodeReportsResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.opensearch.Version;
+import org.opensearch.cluster.ClusterName;
+import org.opensearch.cluster.node.DiscoveryNode;
+import org.opensearch.common.util.concurrent.ThreadContext;
+import org.opensearch.common.xcontent.XContentHelper;
+import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.common.bytes.BytesArray;
+import org.opensearch.core.rest.RestStatus;
+import org.opensearch.rest.RestRequest;
+import org.opensearch.rest.RestResponse;
+import org.opensearch.test.rest.FakeRestChannel;
+import org.opensearch.test.rest.FakeRestRequest;
+import org.opensearch.test.rest.RestActionTestCase;
+import org.junit.Before;
+
+/**
+ * The REST handlers behind OpenSearch's RestController, over real inference services (a random-weight model):
+ * what each returns, and the status of each kind of bad request.
+ */
+@SuppressWarnings("unchecked")
+public class RestHandlersTests extends RestActionTestCase {
+  private final List<Runnable> held = new ArrayList<>();
+  private InferenceServices services;
+  private boolean holdWork;
+
+  @Before
+  public void registerHandlers() throws Exception {
+    services = TestModels.services(createTempDir(), r -> {
+      if (holdWork) {
+        held.add(r);
+      } else {
+        r.run();
+      }
+    }, 1_000);
+    for (var h : List.of(new RestEmbedAction(() -> services), new RestMappingAction(() -> services),
+        RestNodeReportAction.models(), RestNodeReportAction.stats())) {
+      controller().registerHandler(h);
+    }
+  }
+
+  private RestResponse send(RestRequest.Method method, String path, Map<String, String> params, String body) {
+    FakeRestRequest.Builder b = new FakeRestRequest.Builder(xContentRegistry()).withMethod(method).withPath(path)
+        .withParams(new java.util.HashMap<>(params));
+    if (body != null) {
+      b.withContent(new BytesArray(body), XContentType.JSON);
+    }
+    FakeRestRequest request = b.build();
+    FakeRestChannel channel = new FakeRestChannel(request, true, 1);
+    ThreadContext context = verifyingClient.threadPool().getThreadContext();
+    try (ThreadContext.StoredContext ignored = context.stashContext()) {
+      controller().dispatchRequest(request, channel, context);
+    }
+    return channel.capturedResponse();
+  }
+
+  private static Map<String, Object> json(RestResponse r) {
+    return XContentHelper.convertToMap(r.content(), false, XContentType.JSON).v2();
+  }
+
+  private static <T> T at(Map<String, Object> m, String... path) {
+    Object o = m;
+    for (String p : path) {
+      o = ((Map<String, Object>) o).get(p);
+    }
+    return (T) o;
+  }
+
+  public void testMappingIsALuceneVectorOfTheModelsDimension() {
+    RestResponse r = send(RestRequest.Method.GET, "/_plugins/_modernbert/models/m/_mapping", Map.of("field", "body"),
+        null);
+    assertEquals(RestStatus.OK, r.status());
+    Map<String, Object> body = json(r);
+    int dim = services.registry().describe(TestModels.MODEL).hiddenSize();
+    Map<String, Object> embedding = at(body, "mappings", "properties", "body_chunks", "properties", "embedding");
+    assertEquals("knn_vector", embedding.get("type"));
+    assertEquals(dim, embedding.get("dimension"));
+    assertEquals("lucene", at(embedding, "method", "engine"));
+    assertEquals("nested", at(body, "mappings", "properties", "body_chunks", "type"));
+    assertEquals(Boolean.TRUE, at(body, "settings", "index.knn"));
+    assertEquals("m", at(body, "_meta", "model"));
+  }
+
+  public void testUnknownOrInvalidModelNamesAreBadRequests() {
+    RestResponse unknown = send(RestRequest.Method.GET, "/_plugins/_modernbert/models/nope/_mapping", Map.of(), null);
+    assertEquals(RestStatus.BAD_REQUEST, unknown.status());
+    assertThat(unknown.content().utf8ToString(), containsString("nope"));
+    RestResponse invalid = send(RestRequest.Method.GET, "/_plugins/_modernbert/models/..%2Fetc/_mapping", Map.of(),
+        null);
+    assertEquals(RestStatus.BAD_REQUEST, invalid.status());
+  }
+
+  public void testEmbedReturnsUnitVectorsAndRefusesBadBodies() {
+    RestResponse r = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
+        "{\"model\":\"m\",\"texts\":[\"今日は晴れです\",\"雨\"]}");
+    assertEquals(r.content().utf8ToString(), RestStatus.OK, r.status());
+    List<Map<String, Object>> embeddings = at(json(r), "embeddings");
+    assertEquals(2, embeddings.size());
+    for (Map<String, Object> e : embeddings) {
+      List<Number> v = at(e, "embedding");
+      assertEquals(1.0, v.stream().mapToDouble(x -> x.doubleValue() * x.doubleValue()).sum(), 1e-5);
+      assertTrue((Integer) e.get("tokens") >= 3);
+    }
+    RestResponse noTexts = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), "{\"model\":\"m\"}");
+    assertEquals(RestStatus.BAD_REQUEST, noTexts.status());
+    assertThat(noTexts.content().utf8ToString(), containsString("[texts]"));
+    RestResponse number = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
+        "{\"model\":\"m\",\"texts\":[1]}");
+    assertEquals(RestStatus.BAD_REQUEST, number.status());
+  }
+
+  public void testAFullQueueAnswers429AndKeepsWhatItAccepted() {
+    holdWork = true;
+    String body = "{\"model\":\"m\",\"texts\":[\"" + "長い文。".repeat(200) + "\"]}";
+    assertNull("accepted and queued", send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), body));
+    RestResponse rejected = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), body);
+    assertEquals(RestStatus.TOO_MANY_REQUESTS, rejected.status());
+    assertThat(rejected.content().utf8ToString(), containsString("queue_max_tokens"));
+    assertEquals(1, held.size());
+    assertEquals(1, services.queue().rejections());
+  }
+
+  /** The node-report action answered by this node's real report, as the transport layer would for one node. */
+  private void answerNodeReports() {
+    DiscoveryNode node = new DiscoveryNode("first", "node-a", buildNewFakeTransportAddress(), Map.of(), java.util.Set.of(),
+        Version.CURRENT);
+    verifyingClient.setExecuteVerifier((action, request) -> {
+      assertSame(NodeReportAction.INSTANCE, action);
+      return new NodeReportsResponse(new ClusterName("c"), List.of(new NodeReport(node, NodeReports.models(services),
+          NodeReports.stats(services))), List.of());
+    });
+  }
+
+  public void testStatsAndModelsReportEachNode() {
+    send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), "{\"model\":\"m\",\"texts\":[\"文\"]}");
+    answerNodeReports();
+    Map<String, Object> models = json(send(RestRequest.Method.GET, "/_plugins/_modernbert/models", Map.of(), null));
+    assertEquals(1, ((Number) at(models, "_nodes", "successful")).intValue());
+    // the test framework's file system adds stray entries to temp folders: those are listed (as failed), too
+    Map<String, Object> m = ((List<Map<String, Object>>) at(models, "nodes", "node-a", "models")).stream()
+        .filter(x -> x.get("name").equals("m")).findFirst().orElseThrow();
+    assertEquals("loaded", m.get("state"));
+    assertEquals(services.registry().describe("m").hiddenSize(), m.get("dimension"));
+    Map<String, Object> stats = json(send(RestRequest.Method.GET, "/_plugins/_modernbert/stats", Map.of(), null));
+    Map<String, Object> s = at(stats, "nodes", "node-a");
+    assertEquals(1000, ((Number) at(s, "queue", "max_tokens")).intValue());
+    assertEquals(1, ((Number) at(s, "models", "m", "batches")).intValue());
+    assertEquals("first", s.get("name"));
+  }
+}
