@@ -14,10 +14,13 @@ import dev.modernbert.inference.query.QueryVectorCache;
 import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.knn.query.QueryVectorSource;
 import dev.modernbert.plugin.ingest.IndexMappingVectorCheck;
+import dev.modernbert.plugin.nodes.ModelDownloadAction;
 import dev.modernbert.plugin.nodes.NodeReportAction;
+import dev.modernbert.plugin.nodes.TransportModelDownloadAction;
 import dev.modernbert.plugin.nodes.TransportNodeReportAction;
 import dev.modernbert.plugin.rest.RestEmbedAction;
 import dev.modernbert.plugin.rest.RestMappingAction;
+import dev.modernbert.plugin.rest.RestModelDownloadAction;
 import dev.modernbert.plugin.rest.RestNodeReportAction;
 import dev.modernbert.plugin.search.NodeQueryVectors;
 import java.nio.file.Path;
@@ -97,14 +100,19 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       // compiled graphs live under the node's data path: the config directory is read-only to plugins
       engine = new EngineSettings(engine.engine(), engine.attention(), engine.device(), engine.intraOpThreads(),
           ModernBertSettings.MAX_BATCH_TOKENS.get(settings), env.dataFiles()[0].resolve("modernbert").resolve("compiled"));
-      registry.set(new ModelRegistry(modelsDir(env.configDir()), engine));
+      registry.set(new ModelRegistry(List.of(modelsDir(env.configDir()), downloadedModelsDir(env)), engine));
     }
     return registry.get();
   }
 
-  /** {@code <config>/modernbert/models}. */
+  /** {@code <config>/modernbert/models}: models installed with the node; they win over downloaded ones. */
   public static Path modelsDir(Path configDir) {
     return configDir.resolve("modernbert").resolve("models");
+  }
+
+  /** {@code <data>/modernbert/models}: models the node downloaded (plugins cannot write into the config directory). */
+  public static Path downloadedModelsDir(Environment env) {
+    return env.dataFiles()[0].resolve("modernbert").resolve("models");
   }
 
   @Override
@@ -132,7 +140,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   @Override
   public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
-    return List.of(new ActionHandler<>(NodeReportAction.INSTANCE, TransportNodeReportAction.class));
+    return List.of(new ActionHandler<>(NodeReportAction.INSTANCE, TransportNodeReportAction.class),
+        new ActionHandler<>(ModelDownloadAction.INSTANCE, TransportModelDownloadAction.class));
   }
 
   @Override
@@ -148,7 +157,7 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
     Supplier<InferenceServices> s = services::get;
     return List.of(new RestEmbedAction(s), new RestMappingAction(s), RestNodeReportAction.models(),
-        RestNodeReportAction.stats());
+        RestNodeReportAction.stats(), new RestModelDownloadAction());
   }
 
   @Override

@@ -61,6 +61,12 @@ public final class LocalCluster {
 
   /** Starts {@code nodes} nodes (first HTTP port {@code httpPort}), each with the models under {@code modelDir}. */
   public void start(int nodes, int httpPort, Path modelDir, String heap) throws IOException, InterruptedException {
+    start(nodes, httpPort, modelDir, heap, Map.of());
+  }
+
+  /** Like {@link #start(int, int, Path, String)}, with more node settings for {@code opensearch.yml}. */
+  public void start(int nodes, int httpPort, Path modelDir, String heap, Map<String, String> settings)
+      throws IOException, InterruptedException {
     if (Files.exists(work.resolve(STATE))) {
       throw new IllegalStateException("a cluster is already running from " + work + " (stop it first)");
     }
@@ -73,7 +79,7 @@ public final class LocalCluster {
       if (!Files.exists(node)) {
         FileTrees.copy(home, node, p -> true);
       }
-      configure(node, i, nodes, httpPort, heap);
+      configure(node, i, nodes, httpPort, heap, settings);
       installModels(node, modelDir);
       NodeUser.handOver(node);
       launched.add(NodeUser.launch(node, List.of("bin/opensearch", "-d", "-p", node.resolve("pid").toString()),
@@ -116,7 +122,8 @@ public final class LocalCluster {
     return home;
   }
 
-  private void configure(Path node, int index, int nodes, int httpPort, String heap) throws IOException {
+  private void configure(Path node, int index, int nodes, int httpPort, String heap, Map<String, String> settings)
+      throws IOException {
     StringBuilder yml = new StringBuilder()
         .append("cluster.name: modernbert-local\n")
         .append("node.name: node-").append(index + 1).append('\n')
@@ -135,6 +142,7 @@ public final class LocalCluster {
       yml.append("discovery.seed_hosts: [").append(String.join(", ", seeds)).append("]\n")
           .append("cluster.initial_cluster_manager_nodes: [").append(String.join(", ", names)).append("]\n");
     }
+    settings.forEach((k, v) -> yml.append(k).append(": ").append(v).append('\n'));
     Files.writeString(node.resolve("config/opensearch.yml"), yml.toString());
     Path jvm = node.resolve("config/jvm.options");
     String options = Files.readString(jvm).replaceAll("(?m)^-Xms\\S+$", "-Xms" + heap).replaceAll("(?m)^-Xmx\\S+$",

@@ -244,6 +244,9 @@ class SemanticSearchEndToEndTest {
     assertEquals(400, q.status(), q.body().toString());
     assertTrue(q.body().toString().contains("engine"), q.body().toString());
     assertEquals(0, http.get("/faiss-docs/_count").body().path("count").asInt());
+    Http.Response download = http.post("/_plugins/_modernbert/models/x/_download", "{\"id\":\"org/x\"}");
+    assertEquals(400, download.status(), "no network access unless enabled: " + download.body());
+    assertTrue(download.body().toString().contains("plugins.modernbert.download.enabled"), download.body().toString());
     assertEquals("green", http.get("/_cluster/health").body().path("status").asText());
   }
 }

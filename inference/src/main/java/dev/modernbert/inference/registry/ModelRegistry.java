@@ -8,9 +8,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -33,17 +34,22 @@ public final class ModelRegistry implements AutoCloseable {
   public record ModelInfo(String name, State state, int dimension, int maxTokens, String device, String format,
       String error) {}
 
-  private final Path modelsDir;
+  private final List<Path> modelsDirs;
   private final EngineSettings settings;
   private final Map<String, CompletableFuture<LoadedModel>> loads = new ConcurrentHashMap<>();
 
   public ModelRegistry(Path modelsDir, EngineSettings settings) {
-    this.modelsDir = modelsDir.toAbsolutePath().normalize();
+    this(List.of(modelsDir), settings);
+  }
+
+  /** Models are looked up in {@code modelsDirs} in order: a name in an earlier directory hides a later one. */
+  public ModelRegistry(List<Path> modelsDirs, EngineSettings settings) {
+    this.modelsDirs = modelsDirs.stream().map(d -> d.toAbsolutePath().normalize()).toList();
     this.settings = settings;
   }
 
-  public Path modelsDir() {
-    return modelsDir;
+  public List<Path> modelsDirs() {
+    return modelsDirs;
   }
 
   /** The folder of model {@code name}; throws {@link UnknownModelException} for invalid or absent names. */
@@ -51,13 +57,19 @@ public final class ModelRegistry implements AutoCloseable {
     if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
       throw new UnknownModelException("invalid model name \"" + name + "\": use [a-z0-9][a-z0-9._-]*");
     }
-    Path dir = modelsDir.resolve(name);
-    if (!Files.isDirectory(dir)) {
-      throw new UnknownModelException("model \"" + name + "\" not found: no folder " + dir);
+    for (Path root : modelsDirs) {
+      Path dir = root.resolve(name);
+      if (Files.isDirectory(dir)) {
+        return inside(root, dir, name);
+      }
     }
+    throw new UnknownModelException("model \"" + name + "\" not found: no folder " + name + " in " + modelsDirs);
+  }
+
+  private static Path inside(Path root, Path dir, String name) {
     try {
       Path real = dir.toRealPath();
-      if (!real.startsWith(modelsDir.toRealPath()) || Files.isSymbolicLink(dir)) {
+      if (!real.startsWith(root.toRealPath()) || Files.isSymbolicLink(dir)) {
         throw new UnknownModelException("model \"" + name + "\" is a link that leaves the models directory");
       }
       return real;
@@ -96,23 +108,21 @@ public final class ModelRegistry implements AutoCloseable {
     }
   }
 
-  /** Every sub-folder with a valid name, with its state. */
+  /** Every sub-folder with a valid name in any models directory (the first of a name only), with its state. */
   public List<ModelInfo> list() {
-    List<ModelInfo> out = new ArrayList<>();
-    if (!Files.isDirectory(modelsDir)) {
-      return out;
-    }
-    try (Stream<Path> dirs = Files.list(modelsDir)) {
-      for (Path p : dirs.sorted().toList()) {
-        String name = p.getFileName().toString();
-        if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && NAME.matcher(name).matches()) {
-          out.add(info(name));
-        }
+    Set<String> names = new TreeSet<>();
+    for (Path root : modelsDirs) {
+      if (!Files.isDirectory(root)) {
+        continue;
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + modelsDir + ": " + e.getMessage(), e);
+      try (Stream<Path> dirs = Files.list(root)) {
+        dirs.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && NAME.matcher(p.getFileName().toString())
+            .matches()).forEach(p -> names.add(p.getFileName().toString()));
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot list " + root + ": " + e.getMessage(), e);
+      }
     }
-    return out;
+    return names.stream().map(this::info).toList();
   }
 
   private ModelInfo info(String name) {

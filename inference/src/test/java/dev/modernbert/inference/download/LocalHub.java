@@ -19,22 +19,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * sha256 in {@code X-Linked-Etag} and its size in {@code X-Linked-Size}; the CDN honours range requests. Files
  * can be served corrupted (one byte flipped) or cut off once mid-transfer. Missing files are 404.
  */
-final class LocalHub implements AutoCloseable {
+public final class LocalHub implements AutoCloseable {
   private final HttpServer server;
   private final Path root;
-  final Set<String> corrupted = ConcurrentHashMap.newKeySet();
-  final Set<String> cutOnce = ConcurrentHashMap.newKeySet();
-  final List<String> requests = new CopyOnWriteArrayList<>();
+  public final Set<String> corrupted = ConcurrentHashMap.newKeySet();
+  public final Set<String> cutOnce = ConcurrentHashMap.newKeySet();
+  public final List<String> requests = new CopyOnWriteArrayList<>();
 
   /** Serves {@code root/<owner>/<name>/<file>} as revision {@code main} of {@code owner/name}. */
-  LocalHub(Path root) throws IOException {
+  public LocalHub(Path root) throws IOException {
     this.root = root;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
   }
 

@@ -5,6 +5,7 @@ import dev.modernbert.inference.registry.ModelRegistry;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.inference.stats.LatencyRecorder;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class NodeReports {
       models.add(model);
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("models_dir", registry.modelsDir().toString());
+    out.put("models_dirs", registry.modelsDirs().stream().map(Path::toString).toList());
     out.put("models", models);
     return out;
   }

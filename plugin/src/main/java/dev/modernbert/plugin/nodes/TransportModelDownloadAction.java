@@ -1,0 +1,95 @@
+package dev.modernbert.plugin.nodes;
+
+import dev.modernbert.inference.download.HubEndpoint;
+import dev.modernbert.inference.download.ModelDownloader;
+import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.plugin.ModernBertPlugin;
+import dev.modernbert.plugin.ModernBertSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+import org.opensearch.action.FailedNodeException;
+import org.opensearch.action.support.ActionFilters;
+import org.opensearch.action.support.nodes.TransportNodesAction;
+import org.opensearch.cluster.service.ClusterService;
+import org.opensearch.common.inject.Inject;
+import org.opensearch.common.settings.Settings;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.env.Environment;
+import org.opensearch.secure_sm.AccessController;
+import org.opensearch.threadpool.ThreadPool;
+import org.opensearch.transport.TransportService;
+
+/**
+ * Each node downloads the model into {@code <data>/modernbert/models/<name>} (the config directory is read-only
+ * to plugins) on its generic pool, checks that the folder opens, and reports its models. Refused unless
+ * {@code plugins.modernbert.download.enabled}; the only network access the plugin makes.
+ */
+public final class TransportModelDownloadAction
+    extends TransportNodesAction<ModelDownloadRequest, NodeReportsResponse, ModelDownloadRequest.Source, NodeReport> {
+  private static final Logger LOG = LogManager.getLogger(TransportModelDownloadAction.class);
+
+  private final InferenceServices services;
+  private final Settings settings;
+  private final Path downloads;
+
+  @Inject
+  public TransportModelDownloadAction(ThreadPool threadPool, ClusterService clusterService,
+      TransportService transportService, ActionFilters actionFilters, InferenceServices services, Settings settings,
+      Environment environment) {
+    super(ModelDownloadAction.NAME, threadPool, clusterService, transportService, actionFilters,
+        ModelDownloadRequest::new, ModelDownloadRequest.Source::new, ThreadPool.Names.GENERIC, NodeReport.class);
+    this.services = services;
+    this.settings = settings;
+    this.downloads = ModernBertPlugin.downloadedModelsDir(environment);
+  }
+
+  @Override
+  protected NodeReportsResponse newResponse(ModelDownloadRequest request, List<NodeReport> nodes,
+      List<FailedNodeException> failures) {
+    return new NodeReportsResponse(clusterService.getClusterName(), nodes, failures);
+  }
+
+  @Override
+  protected ModelDownloadRequest.Source newNodeRequest(ModelDownloadRequest request) {
+    return request.source();
+  }
+
+  @Override
+  protected NodeReport newNodeResponse(StreamInput in) throws IOException {
+    return new NodeReport(in);
+  }
+
+  @Override
+  protected NodeReport nodeOperation(ModelDownloadRequest.Source s) {
+    if (!ModernBertSettings.DOWNLOAD_ENABLED.get(settings)) {
+      throw new IllegalArgumentException("model downloads are off on this node: set "
+          + ModernBertSettings.DOWNLOAD_ENABLED.getKey() + ": true");
+    }
+    if (!ModelRegistry.NAME.matcher(s.name).matches()) {
+      throw new IllegalArgumentException("invalid model name \"" + s.name + "\": use [a-z0-9][a-z0-9._-]*");
+    }
+    Path installed = services.registry().modelsDirs().get(0).resolve(s.name);
+    if (Files.exists(installed)) {
+      throw new IllegalArgumentException("model \"" + s.name + "\" is already installed in " + installed);
+    }
+    Path target = downloads.resolve(s.name);
+    ModelDownloader downloader = new ModelDownloader(
+        HubEndpoint.resolve(ModernBertSettings.DOWNLOAD_ENDPOINT.get(settings), Map.of()), System.getenv("HF_TOKEN"),
+        LOG::info);
+    try {
+      AccessController.doPrivilegedChecked(() -> downloader.download(s.id, s.revision, target));
+    } catch (IOException e) {
+      throw new UncheckedIOException("download of " + s.id + " failed: " + e.getMessage(), e);
+    }
+    ModelFolder.open(target);
+    return new NodeReport(clusterService.localNode(), NodeReports.models(services), NodeReports.stats(services));
+  }
+}

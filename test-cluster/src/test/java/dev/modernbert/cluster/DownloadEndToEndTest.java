@@ -1,0 +1,66 @@
+package dev.modernbert.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.modernbert.inference.download.LocalHub;
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.FileTrees;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomCheckpointWriter;
+import dev.modernbert.inference.testing.Vectors;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node with {@code plugins.modernbert.download.enabled} fetches a model from a hub (a local server in the hub's
+ * layout) into its data path through the policy's socket grant, and embeds with it exactly as the original.
+ */
+class DownloadEndToEndTest {
+  private static final int PORT = 9800;
+
+  @Test
+  void aNodeDownloadsAModelAndEmbedsWithIt() throws Exception {
+    Path work = Path.of("target/download-it").toAbsolutePath();
+    Path hubRoot = work.resolve("hub");
+    FileTrees.delete(hubRoot);
+    Path published = hubRoot.resolve("org").resolve("tiny");
+    RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 11, DType.BF16, false), published);
+    LocalCluster cluster = new LocalCluster(work.resolve("cluster"),
+        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
+    cluster.stop();
+    try (LocalHub hub = new LocalHub(hubRoot)) {
+      cluster.start(1, PORT, null, "1g", Map.of("plugins.modernbert.download.enabled", "true",
+          "plugins.modernbert.download.endpoint", hub.endpoint().toString()));
+      Http http = new Http(PORT);
+      Http.Response r = http.post("/_plugins/_modernbert/models/tiny/_download", "{\"id\":\"org/tiny\"}");
+      assertEquals(200, r.status(), r.body().toString());
+      JsonNode model = r.body().path("nodes").elements().next().path("models").get(0);
+      assertEquals("tiny", model.path("name").asText(), r.body().toString());
+      assertEquals(64, model.path("dimension").asInt());
+
+      Http.Response embed = http.post("/_plugins/_modernbert/_embed", "{\"model\":\"tiny\",\"texts\":[\"今日は晴れです\"]}");
+      assertEquals(200, embed.status(), embed.body().toString());
+      JsonNode v = embed.body().path("embeddings").get(0).path("embedding");
+      float[] node = new float[v.size()];
+      for (int i = 0; i < node.length; i++) {
+        node[i] = (float) v.get(i).asDouble();
+      }
+      try (LoadedModel m = LoadedModel.load(published, EngineSettings.defaults().withCacheDir(work.resolve("cache")))) {
+        float[] original = m.embedder(64).embed(List.of("今日は晴れです"), "", true).get(0).vector();
+        assertTrue(Vectors.cosine(original, node) >= 0.99999, "the downloaded model is the published one");
+      }
+
+      Http.Response missing = http.post("/_plugins/_modernbert/models/other/_download", "{\"id\":\"org/missing\"}");
+      assertEquals(500, missing.status(), missing.body().toString());
+      assertTrue(missing.body().toString().contains("config.json not found"), missing.body().toString());
+    } finally {
+      cluster.stop();
+    }
+  }
+}
