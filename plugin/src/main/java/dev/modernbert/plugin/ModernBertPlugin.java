@@ -98,8 +98,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
           .withDevice(DeviceSpec.parse(ModernBertSettings.DEVICE.get(settings)))
           .withThreads(ModernBertSettings.INFERENCE_THREADS.get(settings));
       // compiled graphs live under the node's data path: the config directory is read-only to plugins
-      engine = new EngineSettings(engine.engine(), engine.attention(), engine.device(), engine.intraOpThreads(),
-          ModernBertSettings.MAX_BATCH_TOKENS.get(settings), env.dataFiles()[0].resolve("modernbert").resolve("compiled"));
+      engine = engine.withBatching(ModernBertSettings.MAX_BATCH_TOKENS.get(settings), engine.maxBatchPadding())
+          .withCacheDir(env.dataFiles()[0].resolve("modernbert").resolve("compiled"));
       registry.set(new ModelRegistry(List.of(modelsDir(env.configDir()), downloadedModelsDir(env)), engine));
     }
     return registry.get();

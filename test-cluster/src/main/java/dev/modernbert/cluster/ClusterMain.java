@@ -38,13 +38,16 @@ public final class ClusterMain {
 
   static int run(List<String> argv) throws Exception {
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("usage: cluster start|stop|status | demo | bench query");
+      throw new IllegalArgumentException("usage: cluster start|stop|status | demo | bench query|ingest");
     }
     if (argv.get(0).equals("demo")) {
       return Demo.run(argv.subList(1, argv.size()));
     }
     if (argv.get(0).equals("bench") && argv.size() > 1 && argv.get(1).equals("query")) {
       return QueryBenchmark.run(argv.subList(2, argv.size()));
+    }
+    if (argv.get(0).equals("bench") && argv.size() > 1 && argv.get(1).equals("ingest")) {
+      return IngestBenchmark.run(argv.subList(2, argv.size()));
     }
     if (!argv.get(0).equals("cluster") || argv.size() < 2) {
       throw new IllegalArgumentException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"

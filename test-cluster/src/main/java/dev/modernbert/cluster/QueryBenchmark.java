@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
 import java.io.IOException;
@@ -23,7 +24,6 @@ import java.util.Random;
  * are real JSQuAD questions embedded by the model. Client-side latencies, p50/p90/p99.
  */
 final class QueryBenchmark {
-  private static final int PORT = 9300;
   private static final int CHUNKS_PER_DOC = 10;
 
   private QueryBenchmark() {}
@@ -33,37 +33,43 @@ final class QueryBenchmark {
     int queries = ClusterMain.intOption(argv, "--queries", 200);
     int[] sizes = Arrays.stream(ClusterMain.option(argv, "--chunks", "10000,100000").split(","))
         .mapToInt(Integer::parseInt).toArray();
-    Path work = ClusterMain.workDir().toAbsolutePath().resolve("bench");
-    String model = Demo.prepareModel("random:" + shape, work.resolve("models"));
-    LocalCluster cluster = new LocalCluster(work.resolve("cluster"), ClusterMain.artifacts());
-    cluster.stop();
-    System.out.println("starting a node (model " + model + ")...");
-    cluster.start(1, PORT, work.resolve("models"), "2g");
-    try {
-      Http http = new Http(PORT);
+    try (BenchNode node = BenchNode.start(shape)) {
       JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
       ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)
-          .put("machine", Runtime.getRuntime().availableProcessors() + " cores");
+          .put("machine", BenchNode.machine());
       ArrayNode rows = report.putArray("results");
       for (int s = 0; s < sizes.length; s++) {
         List<String> questions = corpus.questions().subList(s * queries, (s + 1) * queries).stream()
             .map(JsquadCorpus.Question::text).toList();
-        measure(http, model, sizes[s], questions, rows);
+        measure(node, sizes[s], questions, rows);
       }
       Path json = Path.of("bench-results/query-" + shape + ".json");
       Files.createDirectories(json.getParent());
       Files.writeString(json, report.toPrettyString());
-      System.out.println("\nwritten " + json);
-    } finally {
-      cluster.stop();
+      BenchmarksFile.update(Path.of("BENCHMARKS.md"), "query-" + shape, markdown(report));
+      System.out.println("\nwritten " + json + " and BENCHMARKS.md");
     }
     return 0;
   }
 
-  private static void measure(Http http, String model, int chunks, List<String> questions, ArrayNode rows)
+  private static String markdown(ObjectNode report) {
+    StringBuilder md = new StringBuilder("### Query latency, " + report.path("shape").asText() + " (`./modernbert bench query`)\n\n"
+        + report.path("machine").asText() + "; " + report.path("queries").asInt() + " JSQuAD questions per index, one"
+        + " client, k = 10, client-side milliseconds.\n\n| chunks | query | p50 | p90 | p99 |\n|---|---|---|---|---|\n");
+    report.path("results").forEach(r -> md.append(String.format("| %d | %s | %.1f | %.1f | %.1f |%n",
+        r.path("chunks").asInt(), r.path("query").asText(), r.path("p50_ms").asDouble(), r.path("p90_ms").asDouble(),
+        r.path("p99_ms").asDouble())));
+    return md.toString();
+  }
+
+  private static void measure(BenchNode node, int chunks, List<String> questions, ArrayNode rows)
       throws IOException {
+    Http http = node.http;
+    String model = node.model;
     String index = "bench-" + chunks;
-    int dim = createIndex(http, model, index);
+    int dim = node.createIndex(index, body -> ((ObjectNode) body.get("mappings")).putObject("_source")
+        .putArray("excludes").add("body_chunks.embedding")).path("mappings").path("properties").path("body_vector")
+        .path("dimension").asInt();
     indexRandomChunks(http, index, chunks, dim);
     System.out.printf("%-9s %-26s %9s %9s %9s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms");
     List<JsonNode> vectors = new ArrayList<>();
@@ -87,20 +93,7 @@ final class QueryBenchmark {
     report(rows, chunks, "modernbert_knn, cached", cached);
     report(rows, chunks, "modernbert_knn, cold", cold);
     System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
-        percentile(cold, 50) - percentile(cached, 50));
-  }
-
-  private static int createIndex(Http http, String model, String index) throws IOException {
-    ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body").body();
-    body.remove("_meta");
-    ((ObjectNode) body.get("settings")).put("number_of_shards", 1).put("number_of_replicas", 0);
-    ((ObjectNode) body.get("mappings")).putObject("_source").putArray("excludes").add("body_chunks.embedding");
-    http.delete("/" + index);
-    Http.Response r = http.put("/" + index, body.toString());
-    if (r.status() != 200) {
-      throw new IOException("create " + index + ": " + r.body());
-    }
-    return body.path("mappings").path("properties").path("body_vector").path("dimension").asInt();
+        BenchNode.percentile(cold, 50) - BenchNode.percentile(cached, 50));
   }
 
   private static void indexRandomChunks(Http http, String index, int chunks, int dim) throws IOException {
@@ -174,16 +167,9 @@ final class QueryBenchmark {
   }
 
   private static void report(ArrayNode rows, int chunks, String what, double[] ms) {
-    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", percentile(ms, 50))
-        .put("p90_ms", percentile(ms, 90)).put("p99_ms", percentile(ms, 99));
-    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f%n", chunks, what, percentile(ms, 50), percentile(ms, 90),
-        percentile(ms, 99));
-  }
-
-  /** Nearest-rank percentile. */
-  private static double percentile(double[] values, int p) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return s[Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1)];
+    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", BenchNode.percentile(ms, 50))
+        .put("p90_ms", BenchNode.percentile(ms, 90)).put("p99_ms", BenchNode.percentile(ms, 99));
+    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f%n", chunks, what, BenchNode.percentile(ms, 50),
+        BenchNode.percentile(ms, 90), BenchNode.percentile(ms, 99));
   }
 }

@@ -2,6 +2,7 @@ package dev.modernbert.inference.engine;
 
 import dev.modernbert.inference.onnx.CompileOptions.AttentionMode;
 import dev.modernbert.inference.runtime.DeviceSpec;
+import dev.modernbert.inference.runtime.TokenBudgetBatcher;
 import java.nio.file.Path;
 
 /**
@@ -15,33 +16,40 @@ import java.nio.file.Path;
  * @param cacheDir where compiled graphs are kept, or {@code null} for {@code <model>/.modernbert-cache}
  */
 public record EngineSettings(
-    Engine engine, AttentionMode attention, DeviceSpec device, int intraOpThreads, int maxBatchTokens, Path cacheDir) {
+    Engine engine, AttentionMode attention, DeviceSpec device, int intraOpThreads, int maxBatchTokens, Path cacheDir,
+    double maxBatchPadding) {
 
   /** Which implementation runs the model. */
   public enum Engine { ONNX, REFERENCE }
 
-  /** ONNX Runtime, blocked attention, automatic device, 16k-token batches. */
+  /** ONNX Runtime, blocked attention, automatic device, 16k-token batches padded by at most 20% per text. */
   public static EngineSettings defaults() {
-    return new EngineSettings(Engine.ONNX, AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 16384, null);
+    return new EngineSettings(Engine.ONNX, AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 16384, null,
+        TokenBudgetBatcher.DEFAULT_MAX_PADDING);
   }
 
   public EngineSettings withEngine(Engine e) {
-    return new EngineSettings(e, attention, device, intraOpThreads, maxBatchTokens, cacheDir);
+    return new EngineSettings(e, attention, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
   }
 
   public EngineSettings withAttention(AttentionMode a) {
-    return new EngineSettings(engine, a, device, intraOpThreads, maxBatchTokens, cacheDir);
+    return new EngineSettings(engine, a, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
   }
 
   public EngineSettings withDevice(DeviceSpec d) {
-    return new EngineSettings(engine, attention, d, intraOpThreads, maxBatchTokens, cacheDir);
+    return new EngineSettings(engine, attention, d, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
   }
 
   public EngineSettings withThreads(int threads) {
-    return new EngineSettings(engine, attention, device, threads, maxBatchTokens, cacheDir);
+    return new EngineSettings(engine, attention, device, threads, maxBatchTokens, cacheDir, maxBatchPadding);
+  }
+
+  /** Token budget per batch, and how much shorter than a batch's longest text a text may be to join it. */
+  public EngineSettings withBatching(int maxTokens, double maxPadding) {
+    return new EngineSettings(engine, attention, device, intraOpThreads, maxTokens, cacheDir, maxPadding);
   }
 
   public EngineSettings withCacheDir(Path dir) {
-    return new EngineSettings(engine, attention, device, intraOpThreads, maxBatchTokens, dir);
+    return new EngineSettings(engine, attention, device, intraOpThreads, maxBatchTokens, dir, maxBatchPadding);
   }
 }

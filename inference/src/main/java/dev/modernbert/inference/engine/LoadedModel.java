@@ -46,7 +46,7 @@ public final class LoadedModel implements AutoCloseable {
           : CompiledModelCache.graph(folder, new CompileOptions(s.attention(), folder.profile().pooling(), false),
               s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR));
       return new OnnxEncoder(OnnxSessions.open(graph, s.device(), s.intraOpThreads()), folder.hiddenSize(),
-          folder.padTokenId(), new TokenBudgetBatcher(s.maxBatchTokens()), folder.profile().pooling());
+          folder.padTokenId(), new TokenBudgetBatcher(s.maxBatchTokens(), s.maxBatchPadding()), folder.profile().pooling());
     } catch (IOException e) {
       throw new InvalidModelException(folder.dir().getFileName() + ": cannot compile the ONNX graph: " + e.getMessage(), e);
     } catch (OrtException e) {

@@ -59,8 +59,8 @@ class OnnxExactnessTest {
       EngineSettings s = EngineSettings.defaults().withAttention(mode).withDevice(
           dev.modernbert.inference.runtime.DeviceSpec.parse("cpu")).withCacheDir(cache);
       for (int budget : new int[] {1, 1 << 16}) {
-        // budget 1 runs every sequence alone; 64k puts them all in one right-padded batch
-        s = new EngineSettings(s.engine(), s.attention(), s.device(), s.intraOpThreads(), budget, s.cacheDir());
+        // budget 1 runs every sequence alone; 64k with any padding puts them all in one right-padded batch
+        s = s.withBatching(budget, 1.0);
         try (LoadedModel model = LoadedModel.load(dir, s)) {
           List<float[][]> actual = model.encoder().hiddenStates(sequences);
           List<float[]> pooled = model.encoder().embeddings(sequences);

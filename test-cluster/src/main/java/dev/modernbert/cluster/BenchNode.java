@@ -1,0 +1,70 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The node the {@code bench} commands measure: one real node (2 GB heap) on port 9300 with a random-weight model
+ * of the requested shape, from its own work directory, stopped when closed.
+ */
+final class BenchNode implements AutoCloseable {
+  static final int PORT = 9300;
+
+  final LocalCluster cluster;
+  final Http http = new Http(PORT);
+  final String model;
+  final Path work;
+
+  private BenchNode(LocalCluster cluster, String model, Path work) {
+    this.cluster = cluster;
+    this.model = model;
+    this.work = work;
+  }
+
+  static BenchNode start(String shape) throws IOException, InterruptedException {
+    Path work = ClusterMain.workDir().toAbsolutePath().resolve("bench");
+    String model = Demo.prepareModel("random:" + shape, work.resolve("models"));
+    LocalCluster cluster = new LocalCluster(work.resolve("cluster"), ClusterMain.artifacts());
+    cluster.stop();
+    System.out.println("starting a node (model " + model + ")...");
+    cluster.start(1, PORT, work.resolve("models"), "2g");
+    return new BenchNode(cluster, model, work);
+  }
+
+  Path modelDir() {
+    return work.resolve("models").resolve(model);
+  }
+
+  /** Creates {@code index} with the model's recommended mapping, 1 shard, no replica; edits the body first. */
+  ObjectNode createIndex(String index, java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body").body();
+    body.remove("_meta");
+    ((ObjectNode) body.get("settings")).put("number_of_shards", 1).put("number_of_replicas", 0);
+    edit.accept(body);
+    http.delete("/" + index);
+    Http.Response r = http.put("/" + index, body.toString());
+    if (r.status() != 200) {
+      throw new IOException("create " + index + ": " + r.body());
+    }
+    return body;
+  }
+
+  /** Nearest-rank percentile. */
+  static double percentile(double[] values, int p) {
+    double[] s = values.clone();
+    Arrays.sort(s);
+    return s[Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1)];
+  }
+
+  static String machine() {
+    return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
+        + Runtime.version().feature();
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    cluster.stop();
+  }
+}

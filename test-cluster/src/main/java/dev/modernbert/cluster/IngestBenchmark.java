@@ -1,0 +1,154 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.BenchmarksFile;
+import dev.modernbert.inference.chunking.ChunkingOptions;
+import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.engine.DocumentEmbedder;
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.model.EmbeddingProfile;
+import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.stats.InferenceStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code ./modernbert bench ingest [--shape 30m] [--docs 1145] [--long-docs 4] [--doc-chars 50000]}: documents
+ * through {@code _bulk} (bulks of 100) and the {@code modernbert_embedding} pipeline on a real node — JSQuAD
+ * paragraphs, then long documents built from them — reporting docs/s, chunks/s, tokens/s and the padding ratio
+ * from the node's stats; then, with the node idle, the engine alone on the same texts in the processor's
+ * sub-batches of 64 (same model, chunking and prefix): the ratio is what the plugin keeps of the engine's speed.
+ */
+final class IngestBenchmark {
+  private static final int BULK = 100;
+  private static final int SUB_BATCH = 64;
+
+  private IngestBenchmark() {}
+
+  /** One workload: its name and its documents. */
+  private record Workload(String name, List<String> texts) {}
+
+  static int run(List<String> argv) throws Exception {
+    String shape = ClusterMain.option(argv, "--shape", "30m");
+    JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
+    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size()), corpus.paragraphs().size());
+    List<Workload> workloads = List.of(
+        new Workload("JSQuAD paragraphs", corpus.paragraphs().subList(0, docs).stream()
+            .map(JsquadCorpus.Paragraph::text).toList()),
+        new Workload("long documents", longDocuments(corpus, ClusterMain.intOption(argv, "--long-docs", 4),
+            ClusterMain.intOption(argv, "--doc-chars", 50_000))));
+    ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine());
+    ArrayNode rows = report.putArray("results");
+    try (BenchNode node = BenchNode.start(shape)) {
+      ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
+      pipeline.putArray("processors").addObject().putObject("modernbert_embedding").put("model", node.model)
+          .put("field", "body").put("target_field", "body_chunks");
+      check(node.http.put("/_ingest/pipeline/bench", pipeline.toString()));
+      for (Workload w : workloads) {
+        node.createIndex("ingest", body -> ((ObjectNode) body.get("settings")).put("index.default_pipeline", "bench"));
+        rows.add(ingest(node, w));
+      }
+      for (int i = 0; i < workloads.size(); i++) {
+        engineAlone(node.modelDir(), workloads.get(i), (ObjectNode) rows.get(i), node.work);
+      }
+    }
+    Path json = Path.of("bench-results/ingest-" + shape + ".json");
+    Files.createDirectories(json.getParent());
+    Files.writeString(json, report.toPrettyString());
+    BenchmarksFile.update(Path.of("BENCHMARKS.md"), "ingest-" + shape, markdown(report));
+    System.out.println("\nwritten " + json + " and BENCHMARKS.md");
+    return 0;
+  }
+
+  private static List<String> longDocuments(JsquadCorpus corpus, int count, int chars) {
+    List<String> out = new ArrayList<>();
+    int next = 0;
+    for (int d = 0; d < count; d++) {
+      StringBuilder b = new StringBuilder();
+      while (b.length() < chars) {
+        b.append(corpus.paragraphs().get(next++ % corpus.paragraphs().size()).text()).append('\n');
+      }
+      out.add(b.substring(0, chars));
+    }
+    return out;
+  }
+
+  private static ObjectNode ingest(BenchNode node, Workload w) throws IOException {
+    JsonNode before = stats(node);
+    long t0 = System.nanoTime();
+    for (int from = 0; from < w.texts().size(); from += BULK) {
+      StringBuilder bulk = new StringBuilder();
+      for (int i = from; i < Math.min(from + BULK, w.texts().size()); i++) {
+        bulk.append("{\"index\":{}}\n").append(JsonFiles.mapper().createObjectNode().put("body", w.texts().get(i)))
+            .append('\n');
+      }
+      Http.Response r = check(node.http.bulk("/ingest/_bulk", bulk.toString()));
+      if (r.body().path("errors").asBoolean()) {
+        throw new IOException("bulk failed: " + r.body().toString().substring(0, 500));
+      }
+      System.out.printf("\r%s: %d / %d documents", w.name(), Math.min(from + BULK, w.texts().size()), w.texts().size());
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    JsonNode after = stats(node);
+    long chunks = after.path("chunks").asLong() - before.path("chunks").asLong();
+    long tokens = after.path("tokens").asLong() - before.path("tokens").asLong();
+    System.out.printf("%n  node: %.1f docs/s, %.1f chunks/s, %.0f tokens/s%n", w.texts().size() / seconds,
+        chunks / seconds, tokens / seconds);
+    return JsonFiles.mapper().createObjectNode().put("workload", w.name()).put("documents", w.texts().size())
+        .put("characters", w.texts().stream().mapToLong(String::length).sum()).put("chunks", chunks)
+        .put("tokens", tokens).put("seconds", seconds).put("docs_per_s", w.texts().size() / seconds)
+        .put("chunks_per_s", chunks / seconds).put("tokens_per_s", tokens / seconds)
+        .put("padding_ratio", after.path("padding_ratio").asDouble());
+  }
+
+  private static JsonNode stats(BenchNode node) throws IOException {
+    return check(node.http.get("/_plugins/_modernbert/stats")).body().path("nodes").elements().next();
+  }
+
+  /** The engine in this JVM on the same texts, as the processor runs them, while the node is idle. */
+  private static void engineAlone(Path modelDir, Workload w, ObjectNode row, Path work) {
+    try (LoadedModel m = LoadedModel.load(modelDir, EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")))) {
+      DocumentEmbedder embedder = new DocumentEmbedder(m, ChunkingOptions.of(m.folder().maxTokens()),
+          EmbeddingProfile.RURI_DOCUMENT_PREFIX, new InferenceStats());
+      embedder.embed(w.texts().subList(0, Math.min(4, w.texts().size())));
+      long tokens = 0;
+      long t0 = System.nanoTime();
+      for (int from = 0; from < w.texts().size(); from += SUB_BATCH) {
+        for (DocumentEmbedder.Outcome o : embedder.embed(w.texts().subList(from, Math.min(from + SUB_BATCH,
+            w.texts().size())))) {
+          tokens += o.chunks().stream().mapToLong(DocumentEmbedder.EmbeddedChunk::tokens).sum();
+        }
+      }
+      double engine = tokens / ((System.nanoTime() - t0) / 1e9);
+      row.put("engine_tokens_per_s", engine).put("plugin_share", row.path("tokens_per_s").asDouble() / engine);
+      System.out.printf("%s: engine alone %.0f tokens/s; the node keeps %.0f%%%n", w.name(), engine,
+          100 * row.path("tokens_per_s").asDouble() / engine);
+    }
+  }
+
+  private static String markdown(ObjectNode report) {
+    StringBuilder md = new StringBuilder("### Ingest, " + report.path("shape").asText()
+        + " (`./modernbert bench ingest`)\n\n" + report.path("machine").asText() + "; one node, `_bulk` of 100,"
+        + " default chunking (8192-token windows at sentence ends).\n\n| workload | docs | chunks | docs/s | chunks/s |"
+        + " tokens/s | padding | engine alone tokens/s | node / engine |\n|---|---|---|---|---|---|---|---|---|\n");
+    report.path("results").forEach(r -> md.append(String.format("| %s | %d | %d | %.1f | %.1f | %.0f | %.3f | %.0f |"
+        + " %.0f%% |%n", r.path("workload").asText(), r.path("documents").asInt(), r.path("chunks").asInt(),
+        r.path("docs_per_s").asDouble(), r.path("chunks_per_s").asDouble(), r.path("tokens_per_s").asDouble(),
+        r.path("padding_ratio").asDouble(), r.path("engine_tokens_per_s").asDouble(),
+        100 * r.path("plugin_share").asDouble())));
+    return md.toString();
+  }
+
+  private static Http.Response check(Http.Response r) throws IOException {
+    if (r.status() >= 300) {
+      throw new IOException("HTTP " + r.status() + " " + r.body());
+    }
+    return r;
+  }
+}
