@@ -38,16 +38,11 @@ final class BenchNode implements AutoCloseable {
   }
 
   /** Creates {@code index} with the model's recommended mapping, 1 shard, no replica; edits the body first. */
-  ObjectNode createIndex(String index, java.util.function.Consumer<ObjectNode> edit) throws IOException {
-    ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body").body();
-    body.remove("_meta");
-    ((ObjectNode) body.get("settings")).put("number_of_shards", 1).put("number_of_replicas", 0);
+  ObjectNode createIndex(String index, String pipeline, java.util.function.Consumer<ObjectNode> edit)
+      throws IOException {
+    ObjectNode body = IndexSetup.indexBody(http, model, pipeline, 1, 0);
     edit.accept(body);
-    http.delete("/" + index);
-    Http.Response r = http.put("/" + index, body.toString());
-    if (r.status() != 200) {
-      throw new IOException("create " + index + ": " + r.body());
-    }
+    IndexSetup.createIndex(http, index, body);
     return body;
   }
 

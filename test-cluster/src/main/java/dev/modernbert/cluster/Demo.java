@@ -86,19 +86,12 @@ final class Demo {
   }
 
   private static void createIndex(Http http, String model) throws IOException {
-    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
-    ObjectNode p = pipeline.putArray("processors").addObject().putObject("modernbert_embedding");
-    p.put("model", model).put("field", "body").put("target_field", "body_chunks").put("doc_vector_field", "body_vector");
-    p.putObject("chunking").put("max_tokens", 512);
-    check(http.put("/_ingest/pipeline/modernbert-demo", pipeline.toString()), "create the pipeline");
-    JsonNode body = http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body").body();
-    ObjectNode index = (ObjectNode) body.deepCopy();
-    index.remove("_meta");
-    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "modernbert-demo")
-        .put("number_of_shards", 1).put("number_of_replicas", 0);
+    ObjectNode processor = IndexSetup.processor(model).put("doc_vector_field", "body_vector");
+    processor.putObject("chunking").put("max_tokens", 512);
+    IndexSetup.putPipeline(http, "modernbert-demo", processor);
+    ObjectNode index = IndexSetup.indexBody(http, model, "modernbert-demo", 1, 0);
     ((ObjectNode) index.get("mappings").get("properties")).putObject("title").put("type", "keyword");
-    http.delete("/" + INDEX);
-    check(http.put("/" + INDEX, index.toString()), "create the index");
+    IndexSetup.createIndex(http, INDEX, index);
   }
 
   private static void index(Http http, JsquadCorpus corpus, int docs) throws IOException {

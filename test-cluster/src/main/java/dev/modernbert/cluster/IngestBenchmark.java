@@ -13,7 +13,6 @@ import dev.modernbert.inference.model.EmbeddingProfile;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.stats.InferenceStats;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +45,9 @@ final class IngestBenchmark {
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine());
     ArrayNode rows = report.putArray("results");
     try (BenchNode node = BenchNode.start(shape)) {
-      ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
-      pipeline.putArray("processors").addObject().putObject("modernbert_embedding").put("model", node.model)
-          .put("field", "body").put("target_field", "body_chunks");
-      check(node.http.put("/_ingest/pipeline/bench", pipeline.toString()));
+      IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
       for (Workload w : workloads) {
-        node.createIndex("ingest", body -> ((ObjectNode) body.get("settings")).put("index.default_pipeline", "bench"));
+        node.createIndex("ingest", "bench", body -> { });
         rows.add(ingest(node, w));
       }
       for (int i = 0; i < workloads.size(); i++) {
@@ -59,9 +55,9 @@ final class IngestBenchmark {
       }
     }
     Path json = Path.of("bench-results/ingest-" + shape + ".json");
-    Files.createDirectories(json.getParent());
-    Files.writeString(json, report.toPrettyString());
-    BenchmarksFile.update(Path.of("BENCHMARKS.md"), "ingest-" + shape, markdown(report));
+    BenchmarksFile.save(json, "ingest-" + shape, "`./modernbert bench ingest --shape " + shape + "` "
+        + "(one node, _bulk of 100, default chunking)",
+        report);
     System.out.println("\nwritten " + json + " and BENCHMARKS.md");
     return 0;
   }
@@ -130,19 +126,6 @@ final class IngestBenchmark {
       System.out.printf("%s: engine alone %.0f tokens/s; the node keeps %.0f%%%n", w.name(), engine,
           100 * row.path("tokens_per_s").asDouble() / engine);
     }
-  }
-
-  private static String markdown(ObjectNode report) {
-    StringBuilder md = new StringBuilder("### Ingest, " + report.path("shape").asText()
-        + " (`./modernbert bench ingest`)\n\n" + report.path("machine").asText() + "; one node, `_bulk` of 100,"
-        + " default chunking (8192-token windows at sentence ends).\n\n| workload | docs | chunks | docs/s | chunks/s |"
-        + " tokens/s | padding | engine alone tokens/s | node / engine |\n|---|---|---|---|---|---|---|---|---|\n");
-    report.path("results").forEach(r -> md.append(String.format("| %s | %d | %d | %.1f | %.1f | %.0f | %.3f | %.0f |"
-        + " %.0f%% |%n", r.path("workload").asText(), r.path("documents").asInt(), r.path("chunks").asInt(),
-        r.path("docs_per_s").asDouble(), r.path("chunks_per_s").asDouble(), r.path("tokens_per_s").asDouble(),
-        r.path("padding_ratio").asDouble(), r.path("engine_tokens_per_s").asDouble(),
-        100 * r.path("plugin_share").asDouble())));
-    return md.toString();
   }
 
   private static Http.Response check(Http.Response r) throws IOException {

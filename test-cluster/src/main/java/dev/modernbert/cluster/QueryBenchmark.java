@@ -7,7 +7,6 @@ import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,22 +43,12 @@ final class QueryBenchmark {
         measure(node, sizes[s], questions, rows);
       }
       Path json = Path.of("bench-results/query-" + shape + ".json");
-      Files.createDirectories(json.getParent());
-      Files.writeString(json, report.toPrettyString());
-      BenchmarksFile.update(Path.of("BENCHMARKS.md"), "query-" + shape, markdown(report));
+      BenchmarksFile.save(json, "query-" + shape, "`./modernbert bench query --shape " + shape + "` "
+          + "(client-side ms, one client, k = 10)",
+          report);
       System.out.println("\nwritten " + json + " and BENCHMARKS.md");
     }
     return 0;
-  }
-
-  private static String markdown(ObjectNode report) {
-    StringBuilder md = new StringBuilder("### Query latency, " + report.path("shape").asText() + " (`./modernbert bench query`)\n\n"
-        + report.path("machine").asText() + "; " + report.path("queries").asInt() + " JSQuAD questions per index, one"
-        + " client, k = 10, client-side milliseconds.\n\n| chunks | query | p50 | p90 | p99 |\n|---|---|---|---|---|\n");
-    report.path("results").forEach(r -> md.append(String.format("| %d | %s | %.1f | %.1f | %.1f |%n",
-        r.path("chunks").asInt(), r.path("query").asText(), r.path("p50_ms").asDouble(), r.path("p90_ms").asDouble(),
-        r.path("p99_ms").asDouble())));
-    return md.toString();
   }
 
   private static void measure(BenchNode node, int chunks, List<String> questions, ArrayNode rows)
@@ -67,7 +56,7 @@ final class QueryBenchmark {
     Http http = node.http;
     String model = node.model;
     String index = "bench-" + chunks;
-    int dim = node.createIndex(index, body -> ((ObjectNode) body.get("mappings")).putObject("_source")
+    int dim = node.createIndex(index, null, body -> ((ObjectNode) body.get("mappings")).putObject("_source")
         .putArray("excludes").add("body_chunks.embedding")).path("mappings").path("properties").path("body_vector")
         .path("dimension").asInt();
     indexRandomChunks(http, index, chunks, dim);

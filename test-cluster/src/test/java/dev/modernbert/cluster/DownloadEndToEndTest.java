@@ -26,14 +26,12 @@ class DownloadEndToEndTest {
 
   @Test
   void aNodeDownloadsAModelAndEmbedsWithIt() throws Exception {
-    Path work = Path.of("target/download-it").toAbsolutePath();
+    Path work = EndToEnd.work("download-it");
     Path hubRoot = work.resolve("hub");
     FileTrees.delete(hubRoot);
     Path published = hubRoot.resolve("org").resolve("tiny");
     RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 11, DType.BF16, false), published);
-    LocalCluster cluster = new LocalCluster(work.resolve("cluster"),
-        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
-    cluster.stop();
+    LocalCluster cluster = EndToEnd.cluster(work);
     try (LocalHub hub = new LocalHub(hubRoot)) {
       cluster.start(1, PORT, null, "1g", Map.of("plugins.modernbert.download.enabled", "true",
           "plugins.modernbert.download.endpoint", hub.endpoint().toString()));

@@ -10,10 +10,8 @@ import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
-import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.random.RandomCheckpointWriter;
 import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,26 +42,16 @@ class IngestEndToEndTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    work = Path.of("target/cluster-it").toAbsolutePath();
+    work = EndToEnd.work("cluster-it");
     models = work.resolve("models");
-    if (!Files.isRegularFile(models.resolve(MODEL).resolve("model.safetensors"))) {
-      RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.M30, 5, DType.F32, false),
-          models.resolve(MODEL));
-    }
-    cluster = new LocalCluster(work.resolve("cluster"),
-        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
-    cluster.stop();
+    EndToEnd.randomModel(work, MODEL, ModelShape.M30, 5);
+    cluster = EndToEnd.cluster(work);
     cluster.start(1, PORT, models, "2g");
     http = new Http(PORT);
-    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
-    ObjectNode p = pipeline.putArray("processors").addObject().putObject("modernbert_embedding");
-    p.put("model", MODEL).put("field", "body").put("target_field", "body_chunks").put("doc_vector_field", "body_vector");
-    p.putObject("chunking").put("max_tokens", 512);
-    assertEquals(200, http.put("/_ingest/pipeline/mb", pipeline.toString()).status());
-    ObjectNode index = (ObjectNode) http.get("/_plugins/_modernbert/models/" + MODEL + "/_mapping?field=body").body();
-    index.remove("_meta");
-    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "mb").put("number_of_replicas", 0);
-    assertEquals(200, http.put("/docs", index.toString()).status(), "create index");
+    ObjectNode processor = IndexSetup.processor(MODEL).put("doc_vector_field", "body_vector");
+    processor.putObject("chunking").put("max_tokens", 512);
+    IndexSetup.putPipeline(http, "mb", processor);
+    IndexSetup.createIndex(http, "docs", IndexSetup.indexBody(http, MODEL, "mb", 1, 0));
   }
 
   @AfterAll

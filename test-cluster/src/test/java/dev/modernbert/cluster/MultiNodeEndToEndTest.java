@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
-import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.random.RandomCheckpointWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,32 +31,17 @@ class MultiNodeEndToEndTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    Path work = Path.of("target/multinode-it").toAbsolutePath();
-    Path models = work.resolve("models");
-    if (!Files.isRegularFile(models.resolve(MODEL).resolve("model.safetensors"))) {
-      RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 3, DType.F32, false),
-          models.resolve(MODEL));
-    }
-    cluster = new LocalCluster(work.resolve("cluster"),
-        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
-    cluster.stop();
-    cluster.start(3, PORT, models, "768m");
+    Path work = EndToEnd.work("multinode-it");
+    EndToEnd.randomModel(work, MODEL, ModelShape.TINY, 3);
+    cluster = EndToEnd.cluster(work);
+    cluster.start(3, PORT, work.resolve("models"), "768m");
     corpus = JsquadCorpus.read(JsquadCorpus.locate());
     Http http = node(0);
-    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
-    pipeline.putArray("processors").addObject().putObject("modernbert_embedding").put("model", MODEL)
-        .put("field", "body").put("target_field", "body_chunks").putObject("chunking").put("max_tokens", 48);
-    assertEquals(200, http.put("/_ingest/pipeline/mb", pipeline.toString()).status());
-    createIndex(http, "sharded", 3, 1);
-    createIndex(http, "single", 1, 1);
-  }
-
-  private static void createIndex(Http http, String name, int shards, int replicas) throws Exception {
-    ObjectNode index = (ObjectNode) http.get("/_plugins/_modernbert/models/" + MODEL + "/_mapping?field=body").body();
-    index.remove("_meta");
-    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "mb").put("number_of_shards", shards)
-        .put("number_of_replicas", replicas);
-    assertEquals(200, http.put("/" + name, index.toString()).status(), "create " + name);
+    ObjectNode processor = IndexSetup.processor(MODEL);
+    processor.putObject("chunking").put("max_tokens", 48);
+    IndexSetup.putPipeline(http, "mb", processor);
+    IndexSetup.createIndex(http, "sharded", IndexSetup.indexBody(http, MODEL, "mb", 3, 1));
+    IndexSetup.createIndex(http, "single", IndexSetup.indexBody(http, MODEL, "mb", 1, 1));
   }
 
   @AfterAll

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
@@ -42,26 +41,18 @@ class RetrievalCheckEndToEndTest {
 
   @BeforeAll
   static void indexTheCorpus() throws Exception {
-    work = Path.of("target/retrieval-it").toAbsolutePath();
+    work = EndToEnd.work("retrieval-it");
     Path folder = work.resolve("models").resolve(MODEL);
     FileTrees.delete(folder);
     FileTrees.copy(Path.of("src/test/resources/bge-small-zh-v1.5"), folder, p -> !p.toString().endsWith(".md"));
     Path jar = Path.of(System.getProperty("modernbert.bge"));
     Files.copy(jar.resolve("bge-small-zh-v1.5.onnx"), folder.resolve("model.onnx"));
     Files.copy(jar.resolve("bge-small-zh-v1.5-tokenizer.json"), folder.resolve("tokenizer.json"));
-    cluster = new LocalCluster(work.resolve("cluster"),
-        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
-    cluster.stop();
+    cluster = EndToEnd.cluster(work);
     cluster.start(1, PORT, work.resolve("models"), "1g");
     http = new Http(PORT);
-    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
-    pipeline.putArray("processors").addObject().putObject("modernbert_embedding").put("model", MODEL)
-        .put("field", "body").put("target_field", "body_chunks");
-    assertEquals(200, http.put("/_ingest/pipeline/bge", pipeline.toString()).status());
-    ObjectNode index = (ObjectNode) http.get("/_plugins/_modernbert/models/" + MODEL + "/_mapping?field=body").body();
-    index.remove("_meta");
-    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "bge").put("number_of_replicas", 0);
-    assertEquals(200, http.put("/jsquad", index.toString()).status());
+    IndexSetup.putPipeline(http, "bge", IndexSetup.processor(MODEL));
+    IndexSetup.createIndex(http, "jsquad", IndexSetup.indexBody(http, MODEL, "bge", 1, 0));
     corpus = JsquadCorpus.read(JsquadCorpus.locate());
     for (int from = 0; from < corpus.paragraphs().size(); from += 200) {
       StringBuilder bulk = new StringBuilder();

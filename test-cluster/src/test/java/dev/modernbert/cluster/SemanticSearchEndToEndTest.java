@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
-import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.random.RandomCheckpointWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,28 +35,17 @@ class SemanticSearchEndToEndTest {
 
   @BeforeAll
   static void startNodeAndIndex() throws Exception {
-    Path work = Path.of("target/search-it").toAbsolutePath();
-    Path models = work.resolve("models");
-    if (!Files.isRegularFile(models.resolve(MODEL).resolve("model.safetensors"))) {
-      RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 3, DType.F32, false),
-          models.resolve(MODEL));
-    }
-    cluster = new LocalCluster(work.resolve("cluster"),
-        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
-    cluster.stop();
-    cluster.start(1, PORT, models, "1g");
+    Path work = EndToEnd.work("search-it");
+    EndToEnd.randomModel(work, MODEL, ModelShape.TINY, 3);
+    cluster = EndToEnd.cluster(work);
+    cluster.start(1, PORT, work.resolve("models"), "1g");
     http = new Http(PORT);
-    ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
-    ObjectNode p = pipeline.putArray("processors").addObject().putObject("modernbert_embedding");
-    p.put("model", MODEL).put("field", "body").put("target_field", "body_chunks");
-    p.putObject("chunking").put("max_tokens", 48);
-    assertEquals(200, http.put("/_ingest/pipeline/mb", pipeline.toString()).status());
-    ObjectNode index = (ObjectNode) http.get("/_plugins/_modernbert/models/" + MODEL + "/_mapping?field=body").body();
-    index.remove("_meta");
-    ((ObjectNode) index.get("settings")).put("index.default_pipeline", "mb").put("number_of_shards", 2)
-        .put("number_of_replicas", 0);
+    ObjectNode processor = IndexSetup.processor(MODEL);
+    processor.putObject("chunking").put("max_tokens", 48);
+    IndexSetup.putPipeline(http, "mb", processor);
+    ObjectNode index = IndexSetup.indexBody(http, MODEL, "mb", 2, 0);
     ((ObjectNode) index.path("mappings").path("properties")).putObject("lang").put("type", "keyword");
-    assertEquals(200, http.put("/docs", index.toString()).status(), "create index");
+    IndexSetup.createIndex(http, "docs", index);
 
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     StringBuilder bulk = new StringBuilder();

@@ -1,9 +1,13 @@
 package dev.modernbert.inference.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code BENCHMARKS.md}, written by the benchmark commands: each command owns one section between
@@ -12,6 +16,54 @@ import java.nio.file.Path;
  */
 public final class BenchmarksFile {
   private BenchmarksFile() {}
+
+  /**
+   * A report as markdown: {@code title}, its top-level values on one line, then its {@code results} array as a
+   * table (one column per field of the first row).
+   */
+  public static String markdown(String title, JsonNode report) {
+    StringBuilder md = new StringBuilder("### ").append(title).append("\n\n");
+    List<String> facts = new ArrayList<>();
+    report.fields().forEachRemaining(e -> {
+      if (e.getValue().isValueNode()) {
+        facts.add(e.getKey() + ": " + format(e.getValue()));
+      }
+    });
+    md.append(String.join(" · ", facts)).append("\n\n");
+    JsonNode rows = report.path("results");
+    if (rows.isEmpty()) {
+      return md.toString();
+    }
+    List<String> columns = new ArrayList<>();
+    rows.get(0).fieldNames().forEachRemaining(columns::add);
+    md.append("| ").append(String.join(" | ", columns)).append(" |\n|").append("---|".repeat(columns.size()))
+        .append('\n');
+    for (JsonNode row : rows) {
+      md.append("| ").append(String.join(" | ", columns.stream().map(c -> format(row.path(c))).toList()))
+          .append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static String format(JsonNode v) {
+    if (v.isFloatingPointNumber()) {
+      double d = v.asDouble();
+      return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%.0f", d) : String.format(Locale.ROOT, "%.3g", d);
+    }
+    return v.asText();
+  }
+
+  /**
+   * Saves a benchmark's report: as JSON in {@code json}, and as section {@code id} of {@code BENCHMARKS.md} in the
+   * working directory, titled {@code title}.
+   */
+  public static void save(Path json, String id, String title, JsonNode report) throws IOException {
+    if (json.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(json.toAbsolutePath().getParent());
+    }
+    Files.writeString(json, report.toPrettyString() + "\n", StandardCharsets.UTF_8);
+    update(Path.of("BENCHMARKS.md"), id, markdown(title, report));
+  }
 
   /** Replaces section {@code id} of {@code file} with {@code markdown} (appended when the section is new). */
   public static void update(Path file, String id, String markdown) throws IOException {

@@ -1,11 +1,10 @@
 package dev.modernbert.inference.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.bench.ChunkBenchmark;
 import dev.modernbert.inference.bench.EngineBenchmark;
-import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -49,11 +48,8 @@ final class BenchCommand implements Main.Command {
 
   private static void write(Args a, String name, ObjectNode report) throws java.io.IOException {
     Path json = Path.of(a.get("json", "bench-results/" + name + ".json"));
-    if (json.toAbsolutePath().getParent() != null) {
-      Files.createDirectories(json.toAbsolutePath().getParent());
-    }
-    Files.writeString(json, report.toPrettyString() + "\n");
-    System.out.println("wrote " + json);
+    BenchmarksFile.save(json, name, "`./modernbert bench " + name.replaceFirst("-", " --shape ") + "`", report);
+    System.out.println("wrote " + json + " and BENCHMARKS.md");
   }
 
   @Override

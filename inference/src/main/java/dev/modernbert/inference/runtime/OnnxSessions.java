@@ -46,6 +46,8 @@ public final class OnnxSessions {
   private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    // idle intra-op threads sleep instead of spinning: inside a node they share the cores with indexing and search
+    o.addConfigEntry("session.intra_op.allow_spinning", "0");
     if (intraOpThreads > 0) {
       o.setIntraOpNumThreads(intraOpThreads);
     }

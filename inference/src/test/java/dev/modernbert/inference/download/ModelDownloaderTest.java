@@ -18,7 +18,6 @@ import dev.modernbert.inference.testing.CheckpointEdits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
