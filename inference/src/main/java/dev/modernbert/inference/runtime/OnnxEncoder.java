@@ -36,6 +36,7 @@ public final class OnnxEncoder implements Encoder {
   private final AtomicLong realTokens = new AtomicLong();
   private final AtomicLong paddedTokens = new AtomicLong();
   private final AtomicLong batches = new AtomicLong();
+  private final String fallbackReason;
 
   /** {@code pooling} is used when the graph has no {@code sentence_embedding} output of its own. */
   public OnnxEncoder(OnnxSessions.Opened opened, int hiddenSize, int padId, TokenBudgetBatcher batcher,
@@ -43,6 +44,7 @@ public final class OnnxEncoder implements Encoder {
     this.pooling = pooling;
     this.session = opened.session();
     this.device = opened.device();
+    this.fallbackReason = opened.fallbackReason();
     this.hiddenSize = hiddenSize;
     this.padId = padId;
     this.batcher = batcher;
@@ -170,6 +172,11 @@ public final class OnnxEncoder implements Encoder {
   @Override
   public String device() {
     return device;
+  }
+
+  /** Why CUDA was asked for but the CPU runs this model, or {@code null}. */
+  public String fallbackReason() {
+    return fallbackReason;
   }
 
   @Override

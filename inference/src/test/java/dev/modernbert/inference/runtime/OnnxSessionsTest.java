@@ -2,6 +2,7 @@ package dev.modernbert.inference.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
@@ -21,6 +22,8 @@ class OnnxSessionsTest {
     try (LoadedModel m = LoadedModel.load(TestModels.folder(ModelShape.TINY), s)) {
       // this machine has no GPU: whichever jar is on the class path, the session must end up on the CPU
       assertEquals("cpu", m.encoder().device());
+      String reason = ((OnnxEncoder) m.encoder()).fallbackReason();
+      assertTrue(reason != null && reason.startsWith("CUDA unavailable"), "the fallback says why: " + reason);
       assertEquals(64, m.encoder().embeddings(java.util.List.of(new int[] {1, 400, 2})).get(0).length);
     }
   }

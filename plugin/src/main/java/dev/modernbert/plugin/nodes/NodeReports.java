@@ -28,6 +28,10 @@ public final class NodeReports {
       model.put("dimension", m.dimension());
       model.put("max_tokens", m.maxTokens());
       model.put("device", m.device());
+      if (m.state() == ModelRegistry.State.LOADED && registry.get(m.name()).encoder() instanceof OnnxEncoder e
+          && e.fallbackReason() != null) {
+        model.put("device_note", e.fallbackReason());
+      }
       if (m.error() != null) {
         model.put("error", m.error());
       }

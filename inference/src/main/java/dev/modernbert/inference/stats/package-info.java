@@ -1,0 +1,4 @@
+/**
+ * Counters and latency percentiles of a node's embedding work.
+ */
+package dev.modernbert.inference.stats;
