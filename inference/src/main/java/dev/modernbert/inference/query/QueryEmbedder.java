@@ -26,8 +26,7 @@ public final class QueryEmbedder {
   public CompletableFuture<float[]> embed(String model, String text, String prefix) {
     CompletableFuture<float[]> result = new CompletableFuture<>();
     try {
-      String p = prefix != null ? prefix : services.registry().describe(model).profile().queryPrefix();
-      QueryVectorCache.Key key = new QueryVectorCache.Key(model, p, text);
+      QueryVectorCache.Key key = new QueryVectorCache.Key(model, prefix, text);
       services.stats().queries.increment();
       float[] cached = cache.get(key);
       if (cached != null) {
@@ -36,9 +35,12 @@ public final class QueryEmbedder {
         return result;
       }
       services.stats().cacheMisses.increment();
-      services.queue().submit(text.length() + p.length() + 2L, () -> {
+      // an unknown name fails here, not after waiting in the queue; the folder itself is read by the inference thread
+      services.registry().resolve(model);
+      services.queue().submit(text.length() + (prefix == null ? 0 : prefix.length()) + 2L, () -> {
         try {
           LoadedModel m = services.registry().get(model);
+          String p = prefix != null ? prefix : m.folder().profile().queryPrefix();
           float[] v = m.embedder(m.folder().maxTokens()).embed(List.of(text), p, true).get(0).vector();
           cache.put(key, v);
           result.complete(v);

@@ -9,11 +9,10 @@ import java.util.Objects;
  * question costs no inference. Thread-safe; a capacity of 0 disables caching.
  */
 public final class QueryVectorCache {
-  /** What a vector depends on. */
+  /** What a vector depends on; {@code prefix} {@code null} stands for the model's own query prefix. */
   public record Key(String model, String prefix, String text) {
     public Key {
       Objects.requireNonNull(model);
-      Objects.requireNonNull(prefix);
       Objects.requireNonNull(text);
     }
   }
