@@ -99,7 +99,7 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
           .withThreads(ModernBertSettings.INFERENCE_THREADS.get(settings));
       // compiled graphs live under the node's data path: the config directory is read-only to plugins
       engine = engine.withBatching(ModernBertSettings.MAX_BATCH_TOKENS.get(settings), engine.maxBatchPadding())
-          .withCacheDir(env.dataFiles()[0].resolve("modernbert").resolve("compiled"));
+          .withCacheDir(dataDir(env).resolve("compiled"));
       registry.set(new ModelRegistry(List.of(modelsDir(env.configDir()), downloadedModelsDir(env)), engine));
     }
     return registry.get();
@@ -112,7 +112,12 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   /** {@code <data>/modernbert/models}: models the node downloaded (plugins cannot write into the config directory). */
   public static Path downloadedModelsDir(Environment env) {
-    return env.dataFiles()[0].resolve("modernbert").resolve("models");
+    return dataDir(env).resolve("models");
+  }
+
+  /** {@code <data>/modernbert}: what the plugin writes (compiled graphs, downloads) goes under the node's data path. */
+  private static Path dataDir(Environment env) {
+    return env.dataFiles()[0].resolve("modernbert");
   }
 
   @Override

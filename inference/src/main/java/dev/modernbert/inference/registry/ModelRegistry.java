@@ -52,11 +52,16 @@ public final class ModelRegistry implements AutoCloseable {
     return modelsDirs;
   }
 
-  /** The folder of model {@code name}; throws {@link UnknownModelException} for invalid or absent names. */
-  public Path resolve(String name) {
+  /** Refuses a name that is not {@code [a-z0-9][a-z0-9._-]*}: names are folder names under the models directories. */
+  public static void requireValidName(String name) {
     if (name == null || !NAME.matcher(name).matches() || name.contains("..")) {
       throw new UnknownModelException("invalid model name \"" + name + "\": use [a-z0-9][a-z0-9._-]*");
     }
+  }
+
+  /** The folder of model {@code name}; throws {@link UnknownModelException} for invalid or absent names. */
+  public Path resolve(String name) {
+    requireValidName(name);
     for (Path root : modelsDirs) {
       Path dir = root.resolve(name);
       if (Files.isDirectory(dir)) {
