@@ -11,17 +11,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
-import org.opensearch.action.FailedNodeException;
 import org.opensearch.action.support.ActionFilters;
-import org.opensearch.action.support.nodes.TransportNodesAction;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
 import org.opensearch.common.settings.Settings;
-import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.env.Environment;
 import org.opensearch.secure_sm.AccessController;
 import org.opensearch.threadpool.ThreadPool;
@@ -33,10 +29,9 @@ import org.opensearch.transport.TransportService;
  * {@code plugins.modernbert.download.enabled}; the only network access the plugin makes.
  */
 public final class TransportModelDownloadAction
-    extends TransportNodesAction<ModelDownloadRequest, NodeReportsResponse, ModelDownloadRequest.Source, NodeReport> {
+    extends NodeReportingAction<ModelDownloadRequest, ModelDownloadRequest.Source> {
   private static final Logger LOG = LogManager.getLogger(TransportModelDownloadAction.class);
 
-  private final InferenceServices services;
   private final Settings settings;
   private final Path downloads;
 
@@ -45,16 +40,9 @@ public final class TransportModelDownloadAction
       TransportService transportService, ActionFilters actionFilters, InferenceServices services, Settings settings,
       Environment environment) {
     super(ModelDownloadAction.NAME, threadPool, clusterService, transportService, actionFilters,
-        ModelDownloadRequest::new, ModelDownloadRequest.Source::new, ThreadPool.Names.GENERIC, NodeReport.class);
-    this.services = services;
+        ModelDownloadRequest::new, ModelDownloadRequest.Source::new, ThreadPool.Names.GENERIC, services);
     this.settings = settings;
     this.downloads = ModernBertPlugin.downloadedModelsDir(environment);
-  }
-
-  @Override
-  protected NodeReportsResponse newResponse(ModelDownloadRequest request, List<NodeReport> nodes,
-      List<FailedNodeException> failures) {
-    return new NodeReportsResponse(clusterService.getClusterName(), nodes, failures);
   }
 
   @Override
@@ -63,20 +51,13 @@ public final class TransportModelDownloadAction
   }
 
   @Override
-  protected NodeReport newNodeResponse(StreamInput in) throws IOException {
-    return new NodeReport(in);
-  }
-
-  @Override
   protected NodeReport nodeOperation(ModelDownloadRequest.Source s) {
     if (!ModernBertSettings.DOWNLOAD_ENABLED.get(settings)) {
       throw new IllegalArgumentException("model downloads are off on this node: set "
           + ModernBertSettings.DOWNLOAD_ENABLED.getKey() + ": true");
     }
-    if (!ModelRegistry.NAME.matcher(s.name).matches()) {
-      throw new IllegalArgumentException("invalid model name \"" + s.name + "\": use [a-z0-9][a-z0-9._-]*");
-    }
-    Path installed = services.registry().modelsDirs().get(0).resolve(s.name);
+    ModelRegistry.requireValidName(s.name);
+    Path installed = services().registry().modelsDirs().get(0).resolve(s.name);
     if (Files.exists(installed)) {
       throw new IllegalArgumentException("model \"" + s.name + "\" is already installed in " + installed);
     }
@@ -90,6 +71,6 @@ public final class TransportModelDownloadAction
       throw new UncheckedIOException("download of " + s.id + " failed: " + e.getMessage(), e);
     }
     ModelFolder.open(target);
-    return new NodeReport(clusterService.localNode(), NodeReports.models(services), NodeReports.stats(services));
+    return report();
   }
 }

@@ -1,7 +1,6 @@
 package dev.modernbert.plugin.rest;
 
-import dev.modernbert.inference.registry.InferenceQueue;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
+import dev.modernbert.plugin.InferenceFailures;
 import org.opensearch.core.rest.RestStatus;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.rest.BytesRestResponse;
@@ -30,8 +29,7 @@ final class Responses {
 
   /** The error with its status: 429 for a full queue, 400 for bad input, 500 otherwise. */
   static void error(RestChannel channel, Exception e) {
-    Exception mapped = e instanceof InferenceQueue.QueueFullException q
-        ? new OpenSearchRejectedExecutionException(q.getMessage()) : e;
+    Exception mapped = InferenceFailures.forOpenSearch(e);
     try {
       channel.sendResponse(new BytesRestResponse(channel, mapped));
     } catch (Exception inner) {

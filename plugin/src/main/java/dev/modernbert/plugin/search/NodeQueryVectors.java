@@ -1,14 +1,13 @@
 package dev.modernbert.plugin.search;
 
 import dev.modernbert.inference.query.QueryEmbedder;
-import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.knn.query.QueryVectorSource;
+import dev.modernbert.plugin.InferenceFailures;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.core.action.ActionListener;
-import org.opensearch.core.concurrency.OpenSearchRejectedExecutionException;
 import org.opensearch.ingest.IngestMetadata;
 import org.opensearch.ingest.PipelineConfiguration;
 
@@ -38,10 +37,8 @@ public final class NodeQueryVectors implements QueryVectorSource {
     embedder.get().embed(m, text, prefix).whenComplete((vector, error) -> {
       if (error == null) {
         listener.onResponse(vector);
-      } else if (error instanceof InferenceQueue.QueueFullException full) {
-        listener.onFailure(new OpenSearchRejectedExecutionException(full.getMessage()));
       } else {
-        listener.onFailure(error instanceof Exception e ? e : new RuntimeException(error));
+        listener.onFailure(InferenceFailures.forOpenSearch(error));
       }
     });
   }
