@@ -3,7 +3,6 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The node the {@code bench} commands measure: one real node (2 GB heap) on port 9300 with a random-weight model
@@ -44,13 +43,6 @@ final class BenchNode implements AutoCloseable {
     edit.accept(body);
     IndexSetup.createIndex(http, index, body);
     return body;
-  }
-
-  /** Nearest-rank percentile. */
-  static double percentile(double[] values, int p) {
-    double[] s = values.clone();
-    Arrays.sort(s);
-    return s[Math.max(0, (int) Math.ceil(p / 100.0 * s.length) - 1)];
   }
 
   static String machine() {

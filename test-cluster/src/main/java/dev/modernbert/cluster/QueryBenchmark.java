@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.stats.LatencyRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class QueryBenchmark {
     report(rows, chunks, "modernbert_knn, cached", cached);
     report(rows, chunks, "modernbert_knn, cold", cold);
     System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
-        BenchNode.percentile(cold, 50) - BenchNode.percentile(cached, 50));
+        LatencyRecorder.percentile(cold, 50) - LatencyRecorder.percentile(cached, 50));
   }
 
   private static void indexRandomChunks(Http http, String index, int chunks, int dim) throws IOException {
@@ -156,9 +157,10 @@ final class QueryBenchmark {
   }
 
   private static void report(ArrayNode rows, int chunks, String what, double[] ms) {
-    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", BenchNode.percentile(ms, 50))
-        .put("p90_ms", BenchNode.percentile(ms, 90)).put("p99_ms", BenchNode.percentile(ms, 99));
-    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f%n", chunks, what, BenchNode.percentile(ms, 50),
-        BenchNode.percentile(ms, 90), BenchNode.percentile(ms, 99));
+    double p50 = LatencyRecorder.percentile(ms, 50);
+    double p90 = LatencyRecorder.percentile(ms, 90);
+    double p99 = LatencyRecorder.percentile(ms, 99);
+    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", p50).put("p90_ms", p90).put("p99_ms", p99);
+    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f%n", chunks, what, p50, p90, p99);
   }
 }

@@ -22,10 +22,15 @@ public final class LatencyRecorder {
     if (n == 0) {
       return 0;
     }
-    double[] s = Arrays.copyOf(ring, n);
+    return percentile(Arrays.copyOf(ring, n), p);
+  }
+
+  /** The nearest-rank {@code p}-th percentile (0–100) of non-empty {@code values}. */
+  public static double percentile(double[] values, double p) {
+    double[] s = values.clone();
     Arrays.sort(s);
-    int rank = (int) Math.ceil(p / 100.0 * n) - 1;
-    return s[Math.max(0, Math.min(n - 1, rank))];
+    int rank = (int) Math.ceil(p / 100.0 * s.length) - 1;
+    return s[Math.max(0, Math.min(s.length - 1, rank))];
   }
 
   public synchronized long count() {
