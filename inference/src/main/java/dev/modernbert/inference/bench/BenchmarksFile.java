@@ -58,11 +58,20 @@ public final class BenchmarksFile {
    * working directory, titled {@code title}.
    */
   public static void save(Path json, String id, String title, JsonNode report) throws IOException {
+    save(json, id, title, report, null);
+  }
+
+  /** Like {@link #save(Path, String, String, JsonNode)}, with the image {@code figure} shown below the table. */
+  public static void save(Path json, String id, String title, JsonNode report, Path figure) throws IOException {
     if (json.toAbsolutePath().getParent() != null) {
       Files.createDirectories(json.toAbsolutePath().getParent());
     }
     Files.writeString(json, report.toPrettyString() + "\n", StandardCharsets.UTF_8);
-    update(Path.of("BENCHMARKS.md"), id, markdown(title, report));
+    String md = markdown(title, report);
+    if (figure != null) {
+      md += "\n![" + id + "](" + figure.toString().replace('\\', '/') + ")\n";
+    }
+    update(Path.of("BENCHMARKS.md"), id, md);
   }
 
   /** Replaces section {@code id} of {@code file} with {@code markdown} (appended when the section is new). */

@@ -17,6 +17,7 @@ public final class Main {
       "hidden", new EncodeCommand(true),
       "random-model", new RandomModelCommand(),
       "download", new DownloadCommand(),
+      "export", new ExportCommand(),
       "chunk", new ChunkCommand(),
       "bench", new BenchCommand());
 

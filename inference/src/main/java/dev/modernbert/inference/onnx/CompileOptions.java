@@ -7,10 +7,27 @@ import dev.modernbert.inference.pooling.Pooling;
  *
  * @param attention how local layers attend: {@link AttentionMode#BLOCKED} (O(n·window)) or
  *     {@link AttentionMode#FULL} (masked O(n²), what a Hugging Face export does)
- * @param pooling the pooling of the {@code sentence_embedding} output
+ * @param pooling the pooling of the {@code sentence_embedding} output, or {@code null} for a graph whose only
+ *     output is {@code last_hidden_state} (what runtimes that pool outside the graph, such as ml-commons, expect)
  * @param normalize whether {@code sentence_embedding} is L2-normalized in the graph
+ * @param fullAttentionUpTo in {@link AttentionMode#BLOCKED} mode, sequences of at most this many tokens take
+ *     masked full attention in local layers instead (cheaper there: the window covers most keys, and blocks
+ *     would pad the keys up to 3·64); 0 always uses blocks. Either way the result is the same.
  */
-public record CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize) {
+public record CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo) {
+  /** Up to this length masked full attention beats blocks on CPU (measured by {@code bench engine}). */
+  public static final int DEFAULT_FULL_ATTENTION_UP_TO = 256;
+
+  /** Options with the default short-sequence switch (blocked mode) or none (full mode). */
+  public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize) {
+    this(attention, pooling, normalize, attention == AttentionMode.BLOCKED ? DEFAULT_FULL_ATTENTION_UP_TO : 0);
+  }
+
+  public CompileOptions {
+    if (fullAttentionUpTo < 0) {
+      throw new IllegalArgumentException("fullAttentionUpTo must be ≥ 0, got " + fullAttentionUpTo);
+    }
+  }
 
   /** How local (sliding-window) layers are evaluated. */
   public enum AttentionMode {
@@ -29,7 +46,8 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
 
   /** A short stable description, part of the compile-cache key. */
   public String key() {
-    return attention.name().toLowerCase(java.util.Locale.ROOT) + "-" + pooling.name().toLowerCase(java.util.Locale.ROOT)
-        + (normalize ? "-l2" : "");
+    return attention.name().toLowerCase(java.util.Locale.ROOT) + "-"
+        + (pooling == null ? "unpooled" : pooling.name().toLowerCase(java.util.Locale.ROOT)) + (normalize ? "-l2" : "")
+        + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "");
   }
 }

@@ -42,14 +42,7 @@ public final class CompiledModelCache {
     Files.createDirectories(cacheDir);
     Path temp = Files.createTempDirectory(cacheDir, "compiling-");
     try {
-      ModernBertWeights weights = folder.loadWeights();
-      ModelProto model;
-      try (OutputStream data = new BufferedOutputStream(Files.newOutputStream(temp.resolve(DATA_FILE)), 1 << 20)) {
-        model = ModernBertGraphCompiler.compile(weights, options, new ExternalData(DATA_FILE, data));
-      }
-      try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp.resolve(GRAPH_FILE)))) {
-        model.writeTo(out);
-      }
+      compileInto(folder, options, temp);
       try {
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException raced) {
@@ -63,6 +56,18 @@ public final class CompiledModelCache {
       FileTrees.delete(temp);
     }
     return graph;
+  }
+
+  /** Compiles {@code folder}'s weights into {@code dir}/{@value #GRAPH_FILE} and its {@value #DATA_FILE}. */
+  public static void compileInto(ModelFolder folder, CompileOptions options, Path dir) throws IOException {
+    ModernBertWeights weights = folder.loadWeights();
+    ModelProto model;
+    try (OutputStream data = new BufferedOutputStream(Files.newOutputStream(dir.resolve(DATA_FILE)), 1 << 20)) {
+      model = ModernBertGraphCompiler.compile(weights, options, new ExternalData(DATA_FILE, data));
+    }
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(GRAPH_FILE)))) {
+      model.writeTo(out);
+    }
   }
 
   /** Hex SHA-256 over what determines the compiled graph. */

@@ -10,12 +10,13 @@ import java.util.Map;
 /**
  * Compiles ModernBERT weights into an ONNX graph computing MODERNBERT.md §3 with dynamic batch and sequence
  * axes. Inputs {@code input_ids}, {@code attention_mask} (int64 [batch, sequence]); outputs
- * {@code last_hidden_state} [batch, sequence, d] and {@code sentence_embedding} [batch, d]. Global layers use
+ * {@code last_hidden_state} [batch, sequence, d] and, unless the options leave pooling out,
+ * {@code sentence_embedding} [batch, d]. Global layers use
  * full attention with the key-padding mask; local layers use {@link SlidingWindowAttention}.
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "2";
+  public static final String VERSION = "3";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -54,16 +55,15 @@ public final class ModernBertGraphCompiler {
         g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.INT32_VALUE)));
     Rotary global = rotary("global", config.globalRopeTheta(), seqLen);
     Rotary local = rotary("local", config.localRopeTheta(), seqLen);
-    SlidingWindowAttention window = options.attention() == CompileOptions.AttentionMode.BLOCKED
-        ? new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen) : null;
-    String fullLocalMask = window == null ? g.op("Add", g.op("Unsqueeze", g.op("Mul",
-        g.op("Sub", maskF, g.scalar(1f)), g.scalar(-MASKED)), g.ints(1, 2)), bandMask(seqLen)) : null;
+    LocalAttention localAttention = localAttention(maskF, seqLen);
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      h = layer(i, h, config.isGlobal(i) ? global : local, globalMasks, fullLocalMask, window);
+      h = layer(i, h, config.isGlobal(i) ? global : local, globalMasks, localAttention);
     }
     String out = layerNorm(h, "final_norm", weights.finalNorm(), weights.finalNormBias());
     g.output(out, "last_hidden_state", TensorProto.DataType.FLOAT, "batch", "sequence", d);
-    g.output(pool(out, maskF), "sentence_embedding", TensorProto.DataType.FLOAT, "batch", d);
+    if (options.pooling() != null) {
+      g.output(pool(out, maskF), "sentence_embedding", TensorProto.DataType.FLOAT, "batch", d);
+    }
     return g.build("modernbert-search " + VERSION + " " + options.key());
   }
 
@@ -98,20 +98,56 @@ public final class ModernBertGraphCompiler {
     return g.op("Add", g.op("Mul", x, r.cos()), g.op("Mul", rotated, r.sin()));
   }
 
-  /** Additive [S, S] mask of the local window for {@code FULL} mode: −1e9 where |i − j| > w. */
-  private String bandMask(String seqLen) {
-    String n = g.op("Squeeze", seqLen, g.ints(0));
-    String idx = g.op("Range", g.op("Squeeze", g.ints(0), g.ints(0)), n, g.op("Squeeze", g.ints(1), g.ints(0)));
-    String diff = g.op("Abs", g.op("Sub", g.op("Unsqueeze", idx, g.ints(1)), g.op("Unsqueeze", idx, g.ints(0))));
-    String far = g.op("Greater", diff, g.ints(config.halfWindow()));
-    return g.op("Where", far, g.scalar(MASKED), g.scalar(0f));
+  /**
+   * How local layers attend: masked full attention ({@code fullMask} set: FULL mode), blocks ({@code window}
+   * only), or, when {@code useFull} is set, full attention for sequences up to the threshold and blocks beyond.
+   */
+  private record LocalAttention(String fullMask, SlidingWindowAttention window, String useFull, String maskF,
+      String seqLen) {}
+
+  private LocalAttention localAttention(String maskF, String seqLen) {
+    if (options.attention() == CompileOptions.AttentionMode.FULL) {
+      return new LocalAttention(localMask(g, maskF, seqLen), null, null, maskF, seqLen);
+    }
+    SlidingWindowAttention window = new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen);
+    String useFull = options.fullAttentionUpTo() > 0
+        ? g.op("LessOrEqual", seqLen, g.ints(options.fullAttentionUpTo())) : null;
+    return new LocalAttention(null, window, useFull, maskF, seqLen);
+  }
+
+  /** Local attention on [B, H, S, D] in the chosen way. */
+  private String attendLocally(String q, String k, String v, LocalAttention a) {
+    if (a.window() == null) {
+      return fullAttention(g, q, k, v, a.fullMask());
+    }
+    if (a.useFull() == null) {
+      return a.window().attend(g, q, k, v, scale());
+    }
+    OnnxGraphBuilder shortSeq = g.subgraph("short_local");
+    shortSeq.output(fullAttention(shortSeq, q, k, v, localMask(shortSeq, a.maskF(), a.seqLen())),
+        shortSeq.subgraphOutput(), TensorProto.DataType.FLOAT, "batch", heads, "sequence", headDim);
+    OnnxGraphBuilder longSeq = g.subgraph("long_local");
+    longSeq.output(a.window().attend(longSeq, q, k, v, scale()), longSeq.subgraphOutput(), TensorProto.DataType.FLOAT,
+        "batch", heads, "sequence", headDim);
+    return g.op("If", new String[] {a.useFull()},
+        Map.of("then_branch", shortSeq.graph(), "else_branch", longSeq.graph()));
+  }
+
+  /** Additive [B, 1, S, S] mask of the local window and key padding: −1e9 where |i − j| > w or key j is padding. */
+  private String localMask(OnnxGraphBuilder b, String maskF, String seqLen) {
+    String padding = b.op("Unsqueeze", b.op("Mul", b.op("Sub", maskF, b.scalar(1f)), b.scalar(-MASKED)),
+        b.ints(1, 2));
+    String n = b.op("Squeeze", seqLen, b.ints(0));
+    String idx = b.op("Range", b.op("Squeeze", b.ints(0), b.ints(0)), n, b.op("Squeeze", b.ints(1), b.ints(0)));
+    String diff = b.op("Abs", b.op("Sub", b.op("Unsqueeze", idx, b.ints(1)), b.op("Unsqueeze", idx, b.ints(0))));
+    String far = b.op("Greater", diff, b.ints(config.halfWindow()));
+    return b.op("Add", padding, b.op("Where", far, b.scalar(MASKED), b.scalar(0f)));
   }
 
   /** Whether the batch has no padding (bool [1]) and the key-padding mask as int32 [B, S], for global layers. */
   private record GlobalMasks(String unpadded, String keyPadding) {}
 
-  private String layer(int i, String h, Rotary rope, GlobalMasks globalMasks, String fullLocalMask,
-      SlidingWindowAttention window) {
+  private String layer(int i, String h, Rotary rope, GlobalMasks globalMasks, LocalAttention localAttention) {
     ModernBertWeights.Layer w = weights.layer(i);
     String p = "layers." + i + ".";
     String x = w.attnNorm() == null ? h : layerNorm(h, p + "attn_norm", w.attnNorm(), w.attnNormBias());
@@ -126,10 +162,7 @@ public final class ModernBertGraphCompiler {
       o = globalAttention(g.op("Reshape", q, g.ints(0, 0, d)), g.op("Reshape", k, g.ints(0, 0, d)),
           g.op("Reshape", v, g.ints(0, 0, d)), globalMasks);
     } else {
-      String qh = toHeadsFirst(q);
-      String kh = toHeadsFirst(k);
-      String vh = toHeadsFirst(v);
-      String heads = window == null ? fullAttention(qh, kh, vh, fullLocalMask) : window.attend(qh, kh, vh, scale());
+      String heads = attendLocally(toHeadsFirst(q), toHeadsFirst(k), toHeadsFirst(v), localAttention);
       o = g.op("Reshape", toHeadsFirst(heads), g.ints(0, 0, d));
     }
     h = g.op("Add", h, linear(o, p + "attn.Wo", w.wo(), w.woBias(), d, d));
@@ -167,11 +200,11 @@ public final class ModernBertGraphCompiler {
     return (float) (1.0 / Math.sqrt(headDim));
   }
 
-  /** Softmax(q·kᵀ·scale + mask)·v on [B, H, S, D]. */
-  private String fullAttention(String q, String k, String v, String mask) {
-    String kT = g.op("Transpose", new String[] {k}, Map.of("perm", new long[] {0, 1, 3, 2}));
-    String scores = g.op("Add", g.op("Mul", g.op("MatMul", q, kT), g.scalar(scale())), mask);
-    return g.op("MatMul", g.op("Softmax", new String[] {scores}, Map.of("axis", -1)), v);
+  /** Softmax(q·kᵀ·scale + mask)·v on [B, H, S, D], emitted into {@code b}. */
+  private String fullAttention(OnnxGraphBuilder b, String q, String k, String v, String mask) {
+    String kT = b.op("Transpose", new String[] {k}, Map.of("perm", new long[] {0, 1, 3, 2}));
+    String scores = b.op("Add", b.op("Mul", b.op("MatMul", q, kT), b.scalar(scale())), mask);
+    return b.op("MatMul", b.op("Softmax", new String[] {scores}, Map.of("axis", -1)), v);
   }
 
   /** Exact erf GELU: {@code 0.5·x·(1 + erf(x/√2))}. */
@@ -180,9 +213,13 @@ public final class ModernBertGraphCompiler {
     return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", erf, g.scalar(1f)));
   }
 
+  /**
+   * LayerNormalization with an explicit bias, zeros when the checkpoint has none: ONNX Runtime 1.16 (the one
+   * ml-commons ships) aborts the process while fusing a bias-less LayerNormalization into SkipLayerNormalization.
+   */
   private String layerNorm(String x, String name, float[] gamma, float[] beta) {
     String scale = g.floats(name + ".weight", gamma, d);
-    String[] in = beta == null ? new String[] {x, scale} : new String[] {x, scale, g.floats(name + ".bias", beta, d)};
+    String[] in = new String[] {x, scale, g.floats(name + ".bias", beta == null ? new float[d] : beta, d)};
     return g.op("LayerNormalization", in, Map.of("axis", -1, "epsilon", (float) config.normEps()));
   }
 

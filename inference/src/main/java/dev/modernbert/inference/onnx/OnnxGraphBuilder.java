@@ -20,8 +20,11 @@ import java.util.Map;
  * model reads like the math it computes. Large initializers go to an {@link ExternalData} file.
  */
 public final class OnnxGraphBuilder {
-  /** Default-domain opset: LayerNormalization (17) and Gelu (20) are needed. */
-  public static final int OPSET = 20;
+  /**
+   * Default-domain opset: LayerNormalization (17) and Split's num_outputs (18) are needed; 19 keeps the graph
+   * loadable by older runtimes (ml-commons' ONNX Runtime 1.16 stops at 19).
+   */
+  public static final int OPSET = 19;
   public static final int IR_VERSION = 9;
 
   private final GraphProto.Builder graph = GraphProto.newBuilder();

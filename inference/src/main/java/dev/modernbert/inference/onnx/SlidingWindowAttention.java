@@ -21,6 +21,8 @@ final class SlidingWindowAttention {
   private final String blockedLen;
   private final String blockedPlus1;
   private final String blockedPlus2;
+  /** P + b: how far keys and values are padded at the end of the sequence axis. */
+  private final String padEnd;
   private final String mask;
 
   /**
@@ -38,16 +40,12 @@ final class SlidingWindowAttention {
     this.blockedLen = g.op("Add", seqLen, pad);
     this.blockedPlus1 = g.op("Add", blockedLen, b);
     this.blockedPlus2 = g.op("Add", blockedLen, g.ints(2L * block));
-    String keyValid = windows(g.op("Pad", maskF, g.op("Concat", new String[] {g.ints(0, block, 0), blockedPadEnd()},
+    this.padEnd = g.op("Add", pad, b);
+    String keyValid = windows(g, g.op("Pad", maskF, g.op("Concat", new String[] {g.ints(0, block, 0), padEnd},
         Map.of("axis", 0))), 1, new long[] {0, -1, block});
     String keyMask = g.op("Mul", g.op("Sub", keyValid, g.scalar(1f)), g.scalar(-ModernBertGraphCompiler.MASKED));
     // [B, nb, 3b] -> [B, 1, nb, 1, 3b], plus the constant band [b, 3b]
     this.mask = g.op("Add", g.op("Unsqueeze", keyMask, g.ints(1, 3)), band());
-  }
-
-  /** Pads' end on the sequence axis: P + b. */
-  private String blockedPadEnd() {
-    return g.op("Add", pad, g.ints(block));
   }
 
   /** Constant [b, 3b]: 0 where key column c is within w of query row r (|c − b − r| ≤ w), else masked. */
@@ -65,30 +63,32 @@ final class SlidingWindowAttention {
    * The three shifted views [0, N), [b, N + b), [2b, N + 2b) of {@code padded} along {@code axis}, each reshaped
    * with {@code blockShape}, concatenated along the axis after the block index.
    */
-  private String windows(String padded, int axis, long[] blockShape) {
-    String axes = g.ints(axis);
+  private String windows(OnnxGraphBuilder b, String padded, int axis, long[] blockShape) {
+    String axes = b.ints(axis);
     String[] views = {
-        g.op("Slice", padded, g.ints(0), blockedLen, axes),
-        g.op("Slice", padded, g.ints(block), blockedPlus1, axes),
-        g.op("Slice", padded, g.ints(2L * block), blockedPlus2, axes)};
+        b.op("Slice", padded, b.ints(0), blockedLen, axes),
+        b.op("Slice", padded, b.ints(block), blockedPlus1, axes),
+        b.op("Slice", padded, b.ints(2L * block), blockedPlus2, axes)};
     for (int i = 0; i < 3; i++) {
-      views[i] = g.op("Reshape", views[i], g.ints(blockShape));
+      views[i] = b.op("Reshape", views[i], b.ints(blockShape));
     }
-    return g.op("Concat", views, Map.of("axis", axis + 1));
+    return b.op("Concat", views, Map.of("axis", axis + 1));
   }
 
-  /** Attention of {@code q}, {@code k}, {@code v} [B, H, S, D] (after RoPE) under the window; returns [B, H, S, D]. */
-  String attend(String q, String k, String v, float scale) {
+  /**
+   * Attention of {@code q}, {@code k}, {@code v} [B, H, S, D] (after RoPE) under the window, emitted into
+   * {@code b} (the graph or one of its subgraphs); returns [B, H, S, D].
+   */
+  String attend(OnnxGraphBuilder b, String q, String k, String v, float scale) {
     long[] blocked = {0, 0, -1, block, headDim};
-    String qPads = g.op("Concat", new String[] {g.ints(0, 0, 0, 0, 0, 0), pad, g.ints(0)}, Map.of("axis", 0));
-    String kvPads = g.op("Concat", new String[] {g.ints(0, 0, block, 0, 0, 0), blockedPadEnd(), g.ints(0)},
-        Map.of("axis", 0));
-    String qBlocks = g.op("Reshape", g.op("Pad", q, qPads), g.ints(blocked));
-    String kWin = windows(g.op("Pad", k, kvPads), 2, blocked);
-    String vWin = windows(g.op("Pad", v, kvPads), 2, blocked);
-    String kT = g.op("Transpose", new String[] {kWin}, Map.of("perm", new long[] {0, 1, 2, 4, 3}));
-    String scores = g.op("Add", g.op("Mul", g.op("MatMul", qBlocks, kT), g.scalar(scale)), mask);
-    String o = g.op("MatMul", g.op("Softmax", new String[] {scores}, Map.of("axis", -1)), vWin);
-    return g.op("Slice", g.op("Reshape", o, g.ints(0, 0, -1, headDim)), g.ints(0), seqLen, g.ints(2));
+    String qPads = b.op("Concat", new String[] {b.ints(0, 0, 0, 0, 0, 0), pad, b.ints(0)}, Map.of("axis", 0));
+    String kvPads = b.op("Concat", new String[] {b.ints(0, 0, block, 0, 0, 0), padEnd, b.ints(0)}, Map.of("axis", 0));
+    String qBlocks = b.op("Reshape", b.op("Pad", q, qPads), b.ints(blocked));
+    String kWin = windows(b, b.op("Pad", k, kvPads), 2, blocked);
+    String vWin = windows(b, b.op("Pad", v, kvPads), 2, blocked);
+    String kT = b.op("Transpose", new String[] {kWin}, Map.of("perm", new long[] {0, 1, 2, 4, 3}));
+    String scores = b.op("Add", b.op("Mul", b.op("MatMul", qBlocks, kT), b.scalar(scale)), mask);
+    String o = b.op("MatMul", b.op("Softmax", new String[] {scores}, Map.of("axis", -1)), vWin);
+    return b.op("Slice", b.op("Reshape", o, b.ints(0, 0, -1, headDim)), b.ints(0), seqLen, b.ints(2));
   }
 }

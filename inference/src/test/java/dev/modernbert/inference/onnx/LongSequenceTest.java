@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.inference.random.RandomTokens;
-import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class LongSequenceTest {
       full = m.encoder().embeddings(seq).get(0);
     }
     assertEquals(256, blocked.length);
-    double cos = Vectors.cosine(blocked, full);
+    double cos = Pooling.cosine(blocked, full);
     assertTrue(cos >= 0.99999, "blocked vs full cosine at 8192 tokens: " + cos);
   }
 }

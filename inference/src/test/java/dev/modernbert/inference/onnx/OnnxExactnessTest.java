@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.engine.EngineSettings;
-import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
 import dev.modernbert.inference.reference.ReferenceEncoder;
+import dev.modernbert.inference.runtime.DeviceSpec;
+import dev.modernbert.inference.runtime.OnnxEncoder;
+import dev.modernbert.inference.runtime.OnnxSessions;
+import dev.modernbert.inference.runtime.TokenBudgetBatcher;
 import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.testing.Vectors;
@@ -24,13 +28,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The compiled graph equals the plain-Java reference (MODERNBERT.md §3) for every length around the block and
- * window edges, alone and in padded mixed-length batches, in both attention modes. Tolerances: max |Δ| on
+ * window edges, alone and in padded mixed-length batches, in both attention modes (blocked: with and without
+ * full attention for short sequences). Tolerances: max |Δ| on
  * last_hidden_state ≤ 1e-4, pooled cosine ≥ 0.99999 (fp32).
  */
 class OnnxExactnessTest {
   private static final int[] LENGTHS = {1, 2, 63, 64, 65, 128, 129, 130, 200, 300, 1000};
   private static final double MAX_ABS = 1e-4;
   private static final double MIN_COSINE = 0.99999;
+
+  /** Full attention; blocks with full attention for short sequences (the default); blocks at every length. */
+  private static List<CompileOptions> graphs(Pooling pooling) {
+    return List.of(new CompileOptions(CompileOptions.AttentionMode.FULL, pooling, false),
+        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, pooling, false),
+        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, pooling, false, 0));
+  }
 
   @TempDir static Path cache;
 
@@ -45,7 +57,7 @@ class OnnxExactnessTest {
 
   @ParameterizedTest
   @MethodSource("checkpoints")
-  void compiledGraphEqualsReference(RandomCheckpointWriter.Options options) {
+  void compiledGraphEqualsReference(RandomCheckpointWriter.Options options) throws Exception {
     Path dir = TestModels.folder(options);
     ModelFolder folder = ModelFolder.open(dir);
     ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
@@ -55,25 +67,28 @@ class OnnxExactnessTest {
     }
     List<float[][]> expected = reference.hiddenStates(sequences);
     List<float[]> expectedPooled = reference.embeddings(sequences);
-    for (CompileOptions.AttentionMode mode : CompileOptions.AttentionMode.values()) {
-      EngineSettings s = EngineSettings.defaults().withAttention(mode).withDevice(
-          dev.modernbert.inference.runtime.DeviceSpec.parse("cpu")).withCacheDir(cache);
+    for (CompileOptions graph : graphs(folder.profile().pooling())) {
       for (int budget : new int[] {1, 1 << 16}) {
         // budget 1 runs every sequence alone; 64k with any padding puts them all in one right-padded batch
-        s = s.withBatching(budget, 1.0);
-        try (LoadedModel model = LoadedModel.load(dir, s)) {
-          List<float[][]> actual = model.encoder().hiddenStates(sequences);
-          List<float[]> pooled = model.encoder().embeddings(sequences);
+        try (OnnxEncoder encoder = encoder(folder, graph, budget)) {
+          List<float[][]> actual = encoder.hiddenStates(sequences);
+          List<float[]> pooled = encoder.embeddings(sequences);
           for (int i = 0; i < LENGTHS.length; i++) {
-            String what = options + " " + mode + " budget " + budget + " length " + LENGTHS[i];
+            String what = options + " " + graph.key() + " budget " + budget + " length " + LENGTHS[i];
             assertEquals(LENGTHS[i], actual.get(i).length, what);
             double diff = Vectors.maxAbsDiff(expected.get(i), actual.get(i));
             assertTrue(diff <= MAX_ABS, what + ": max |Δ| " + diff);
-            double cos = Vectors.cosine(expectedPooled.get(i), pooled.get(i));
+            double cos = Pooling.cosine(expectedPooled.get(i), pooled.get(i));
             assertTrue(cos >= MIN_COSINE, what + ": pooled cosine " + cos);
           }
         }
       }
     }
+  }
+
+  private static OnnxEncoder encoder(ModelFolder folder, CompileOptions graph, int budget) throws Exception {
+    return new OnnxEncoder(OnnxSessions.open(CompiledModelCache.graph(folder, graph, cache), DeviceSpec.parse("cpu"),
+        EngineSettings.defaults().intraOpThreads()), folder.hiddenSize(), folder.padTokenId(),
+        new TokenBudgetBatcher(budget, 1.0), folder.profile().pooling());
   }
 }

@@ -4,19 +4,6 @@ package dev.modernbert.inference.testing;
 public final class Vectors {
   private Vectors() {}
 
-  /** Cosine similarity in double precision. */
-  public static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
-  }
-
   /** Largest |a − b| over all rows. */
   public static double maxAbsDiff(float[][] a, float[][] b) {
     if (a.length != b.length) {
