@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * The node the {@code bench} commands measure: one real node (2 GB heap) on port 9300 with a random-weight model
@@ -23,12 +24,21 @@ final class BenchNode implements AutoCloseable {
   }
 
   static BenchNode start(String shape) throws IOException, InterruptedException {
-    Path work = ClusterMain.workDir().toAbsolutePath().resolve("bench");
+    return start(shape, "bench", ClusterMain.artifacts(), node -> { }, Map.of());
+  }
+
+  /**
+   * A node of its own work directory {@code name}, made of {@code artifacts}, with {@code setup} applied to it
+   * once and these node settings.
+   */
+  static BenchNode start(String shape, String name, LocalCluster.Artifacts artifacts, LocalCluster.NodeSetup setup,
+      Map<String, String> settings) throws IOException, InterruptedException {
+    Path work = ClusterMain.workDir().toAbsolutePath().resolve(name);
     String model = Demo.prepareModel("random:" + shape, work.resolve("models"));
-    LocalCluster cluster = new LocalCluster(work.resolve("cluster"), ClusterMain.artifacts());
+    LocalCluster cluster = new LocalCluster(work.resolve("cluster"), artifacts, setup);
     cluster.stop();
     System.out.println("starting a node (model " + model + ")...");
-    cluster.start(1, PORT, work.resolve("models"), "2g");
+    cluster.start(1, PORT, work.resolve("models"), "2g", settings);
     return new BenchNode(cluster, model, work);
   }
 

@@ -38,7 +38,7 @@ public final class ClusterMain {
 
   static int run(List<String> argv) throws Exception {
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("usage: cluster start|stop|status | demo | bench query|ingest");
+      throw new IllegalArgumentException("usage: cluster start|stop|status | demo | bench query|ingest|vs-neural");
     }
     if (argv.get(0).equals("demo")) {
       return Demo.run(argv.subList(1, argv.size()));
@@ -48,6 +48,9 @@ public final class ClusterMain {
     }
     if (argv.get(0).equals("bench") && argv.size() > 1 && argv.get(1).equals("ingest")) {
       return IngestBenchmark.run(argv.subList(2, argv.size()));
+    }
+    if (argv.get(0).equals("bench") && argv.size() > 1 && argv.get(1).equals("vs-neural")) {
+      return VsNeuralBenchmark.run(argv.subList(2, argv.size()));
     }
     if (!argv.get(0).equals("cluster") || argv.size() < 2) {
       throw new IllegalArgumentException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"

@@ -45,7 +45,8 @@ public final class IndexSetup {
     check(http.put("/" + index, body.toString()), "create index " + index);
   }
 
-  private static Http.Response check(Http.Response r, String what) throws IOException {
+  /** {@code r} when it succeeded; else an IOException saying what failed and the node's answer. */
+  static Http.Response check(Http.Response r, String what) throws IOException {
     if (r.status() >= 300) {
       throw new IOException("failed to " + what + ": HTTP " + r.status() + " " + r.body());
     }

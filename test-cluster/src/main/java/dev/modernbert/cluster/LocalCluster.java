@@ -32,26 +32,53 @@ public final class LocalCluster {
 
   private final Path work;
   private final Artifacts artifacts;
+  private final NodeSetup setup;
 
-  /** The three zips a node needs. */
-  public record Artifacts(Path distribution, Path knn, Path plugin) {
+  /** Work done on a new node's directory before it first starts (as root, before the node user owns it). */
+  @FunctionalInterface
+  public interface NodeSetup {
+    void prepare(Path nodeDir) throws IOException;
+  }
+
+  /**
+   * The zips a node is made of: the distribution, k-NN, other plugins installed after k-NN in this order (those
+   * that extend it, such as neural-search), and this plugin.
+   */
+  public record Artifacts(Path distribution, Path knn, List<Path> others, Path plugin) {
     /** The zips in {@code dir}, as the test-cluster build copies them there. */
     public static Artifacts in(Path dir) throws IOException {
-      return new Artifacts(find(dir, "opensearch-3"), find(dir, "opensearch-knn-"), find(dir, "modernbert-search-"));
+      return new Artifacts(find(dir, "opensearch-3"), find(dir, "opensearch-knn-"), List.of(),
+          find(dir, "modernbert-search-"));
     }
 
-    private static Path find(Path dir, String prefix) throws IOException {
+    /** These artifacts with {@code zips} installed after k-NN, in order. */
+    public Artifacts with(List<Path> zips) {
+      return new Artifacts(distribution, knn, List.copyOf(zips), plugin);
+    }
+
+    static Path find(Path dir, String prefix) throws IOException {
+      return find(dir, prefix, ".zip");
+    }
+
+    /** The file in {@code dir} named {@code prefix…suffix}. */
+    static Path find(Path dir, String prefix, String suffix) throws IOException {
       try (Stream<Path> s = Files.list(dir)) {
-        return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".zip")).findFirst()
-            .orElseThrow(() -> new IOException("no " + prefix + "*.zip in " + dir + " (build with ./test.sh or"
-                + " mvn package first)"));
+        return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(suffix)).findFirst()
+            .orElseThrow(() -> new IOException("no " + prefix + "*" + suffix + " in " + dir + " (build with ./test.sh"
+                + " or mvn package first)"));
       }
     }
   }
 
   public LocalCluster(Path work, Artifacts artifacts) {
+    this(work, artifacts, node -> { });
+  }
+
+  /** A cluster whose new nodes get {@code setup} before their first start. */
+  public LocalCluster(Path work, Artifacts artifacts, NodeSetup setup) {
     this.work = work.toAbsolutePath();
     this.artifacts = artifacts;
+    this.setup = setup;
   }
 
   /** The HTTP port of node {@code i} (0-based) of a running cluster. */
@@ -78,6 +105,7 @@ public final class LocalCluster {
       Path node = work.resolve("node-" + (i + 1));
       if (!Files.exists(node)) {
         FileTrees.copy(home, node, p -> true);
+        setup.prepare(node);
       }
       configure(node, i, nodes, httpPort, heap, settings);
       installModels(node, modelDir);
@@ -110,7 +138,10 @@ public final class LocalCluster {
       Files.move(s.findFirst().orElseThrow(), home);
     }
     FileTrees.delete(unpacked);
-    for (Path plugin : List.of(artifacts.knn(), artifacts.plugin())) {
+    List<Path> plugins = new ArrayList<>(List.of(artifacts.knn()));
+    plugins.addAll(artifacts.others());
+    plugins.add(artifacts.plugin());
+    for (Path plugin : plugins) {
       run(home, List.of("bin/opensearch-plugin", "install", "--batch", plugin.toUri().toString()));
     }
     // existing node copies were made from an older plugin build

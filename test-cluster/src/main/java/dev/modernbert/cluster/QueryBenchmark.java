@@ -129,7 +129,8 @@ final class QueryBenchmark {
         + "\"query\":{\"knn\":{\"body_chunks.embedding\":{\"vector\":" + vector + ",\"k\":10}}}}}}";
   }
 
-  private static String textQuery(String model, String question) {
+  /** A {@code modernbert_knn} search for the 10 best documents by their chunks. */
+  static String textQuery(String model, String question) {
     try {
       return "{\"size\":10,\"_source\":false,\"query\":{\"modernbert_knn\":{\"field\":\"body_chunks.embedding\","
           + "\"model\":\"" + model + "\",\"query_text\":" + JsonFiles.mapper().writeValueAsString(question)
@@ -140,7 +141,7 @@ final class QueryBenchmark {
   }
 
   /** Milliseconds per request, one client. */
-  private static double[] time(Http http, String index, List<String> bodies) throws IOException {
+  static double[] time(Http http, String index, List<String> bodies) throws IOException {
     double[] ms = new double[bodies.size()];
     for (int i = 0; i < ms.length; i++) {
       long t = System.nanoTime();

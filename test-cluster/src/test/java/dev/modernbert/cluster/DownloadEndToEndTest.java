@@ -9,9 +9,9 @@ import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.FileTrees;
+import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
-import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -44,14 +44,10 @@ class DownloadEndToEndTest {
 
       Http.Response embed = http.post("/_plugins/_modernbert/_embed", "{\"model\":\"tiny\",\"texts\":[\"今日は晴れです\"]}");
       assertEquals(200, embed.status(), embed.body().toString());
-      JsonNode v = embed.body().path("embeddings").get(0).path("embedding");
-      float[] node = new float[v.size()];
-      for (int i = 0; i < node.length; i++) {
-        node[i] = (float) v.get(i).asDouble();
-      }
+      float[] node = VectorJson.floats(embed.body().path("embeddings").get(0).path("embedding"));
       try (LoadedModel m = LoadedModel.load(published, EngineSettings.defaults().withCacheDir(work.resolve("cache")))) {
         float[] original = m.embedder(64).embed(List.of("今日は晴れです"), "", true).get(0).vector();
-        assertTrue(Vectors.cosine(original, node) >= 0.99999, "the downloaded model is the published one");
+        assertTrue(Pooling.cosine(original, node) >= 0.99999, "the downloaded model is the published one");
       }
 
       Http.Response missing = http.post("/_plugins/_modernbert/models/other/_download", "{\"id\":\"org/missing\"}");

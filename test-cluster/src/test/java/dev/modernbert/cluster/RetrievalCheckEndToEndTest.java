@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.testing.Vectors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -143,12 +144,7 @@ class RetrievalCheckEndToEndTest {
     List<float[]> out = new ArrayList<>();
     for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
       if (!line.isBlank()) {
-        JsonNode v = JsonFiles.mapper().readTree(line).path("embedding");
-        float[] f = new float[v.size()];
-        for (int i = 0; i < f.length; i++) {
-          f[i] = (float) v.get(i).asDouble();
-        }
-        out.add(f);
+        out.add(VectorJson.floats(JsonFiles.mapper().readTree(line).path("embedding")));
       }
     }
     assertEquals(0, p.waitFor(), "modernbert embed");
@@ -168,7 +164,7 @@ class RetrievalCheckEndToEndTest {
 
   private static List<String> bruteForceTop10(float[] q, Map<String, List<float[]>> chunkVectors) {
     Map<String, Double> best = new LinkedHashMap<>();
-    chunkVectors.forEach((id, vs) -> best.put(id, vs.stream().mapToDouble(v -> Vectors.cosine(q, v)).max().orElseThrow()));
+    chunkVectors.forEach((id, vs) -> best.put(id, vs.stream().mapToDouble(v -> Pooling.cosine(q, v)).max().orElseThrow()));
     return best.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
         .limit(10).map(Map.Entry::getKey).toList();
   }

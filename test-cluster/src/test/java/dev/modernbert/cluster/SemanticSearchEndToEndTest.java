@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,34 +88,14 @@ class SemanticSearchEndToEndTest {
     JsonNode v = http.post("/_plugins/_modernbert/_embed", "{\"model\":\"" + MODEL + "\",\"texts\":["
         + JsonFiles.mapper().valueToTree(text) + "],\"prefix\":\"" + prefix + "\"}").body()
         .path("embeddings").get(0).path("embedding");
-    return toArray(v);
-  }
-
-  private static float[] toArray(JsonNode v) {
-    float[] out = new float[v.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = (float) v.get(i).asDouble();
-    }
-    return out;
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += a[i] * b[i];
-      na += a[i] * a[i];
-      nb += b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
+    return VectorJson.floats(v);
   }
 
   /** Document ids by their best chunk's k-NN score, (1 + cos) / 2, best first. */
   private static List<Map.Entry<String, Double>> bruteForce(float[] q) {
     Map<String, Double> best = new HashMap<>();
     CHUNKS.forEach((id, chunks) -> best.put(id, chunks.stream()
-        .mapToDouble(c -> (1 + cosine(q, toArray(c.path("embedding")))) / 2).max().orElseThrow()));
+        .mapToDouble(c -> (1 + Pooling.cosine(q, VectorJson.floats(c.path("embedding")))) / 2).max().orElseThrow()));
     return best.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).toList();
   }
 

@@ -1,0 +1,208 @@
+package dev.modernbert.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.model.JsonFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * OpenSearch's own semantic search on the same node, for side-by-side benchmarks: ml-commons serving a local
+ * ONNX text-embedding model and neural-search's {@code text_embedding} processor and {@code neural} query,
+ * installed from their Maven Central zips and deployed offline (PLATFORM.md: registering from a {@code file://}
+ * URL, PyTorch natives placed where DJL would download them).
+ */
+final class Incumbent {
+  /** Where DJL 0.31.1 inside ml-commons 3.6 looks for libtorch, under the node's {@code path.data}. */
+  private static final String PYTORCH_DIR = "data/ml_cache/pytorch/2.5.1-cpu-precxx11-linux-x86_64";
+  private static final String DJL_VERSION = "0.31.1";
+  private static final Duration TASK_TIMEOUT = Duration.ofMinutes(10);
+
+  private final Http http;
+  final String modelId;
+
+  private Incumbent(Http http, String modelId) {
+    this.http = http;
+    this.modelId = modelId;
+  }
+
+  /** The folder {@code ./modernbert} fetches the incumbent's artifacts into. */
+  static Path artifactsDir() {
+    return Path.of(System.getProperty("modernbert.incumbent", "test-cluster/target/incumbent"));
+  }
+
+  /** {@code base} with job-scheduler, ml-commons and neural-search installed after k-NN. */
+  static LocalCluster.Artifacts artifacts(LocalCluster.Artifacts base) throws IOException {
+    Path dir = artifactsDir();
+    return base.with(List.of(LocalCluster.Artifacts.find(dir, "opensearch-job-scheduler-"),
+        LocalCluster.Artifacts.find(dir, "opensearch-ml-plugin-"), LocalCluster.Artifacts.find(dir, "neural-search-")));
+  }
+
+  /**
+   * Node settings ml-commons needs here: local models on a data node, registration from a file URL, and its
+   * memory circuit breakers off (on a 2 GB heap they reject requests at random; this plugin has none).
+   */
+  static Map<String, String> nodeSettings() {
+    return Map.of("plugins.ml_commons.only_run_on_ml_node", "false",
+        "plugins.ml_commons.allow_registering_model_via_url", "true",
+        "plugins.ml_commons.jvm_heap_memory_threshold", "100",
+        "plugins.ml_commons.native_memory_threshold", "100");
+  }
+
+  /**
+   * Puts libtorch and DJL's JNI library where DJL would download them on deploy (offline here). The Central
+   * libtorch 2.5.1 is built with the C++11 ABI, so the matching JNI build is the {@code cpu} one.
+   */
+  static void prefillPytorch(Path node) throws IOException {
+    Path target = Files.createDirectories(node.resolve(PYTORCH_DIR));
+    try (ZipFile jar = new ZipFile(LocalCluster.Artifacts.find(artifactsDir(), "pytorch-native-cpu-", ".jar").toFile())) {
+      for (ZipEntry e : jar.stream().filter(e -> e.getName().startsWith("pytorch/cpu/linux-x86_64/")
+          && !e.isDirectory()).toList()) {
+        extract(jar, e, target.resolve(Path.of(e.getName()).getFileName().toString()));
+      }
+    }
+    try (ZipFile jar = new ZipFile(LocalCluster.Artifacts.find(artifactsDir(), "pytorch-jni-", ".jar").toFile())) {
+      extract(jar, jar.getEntry("jnilib/linux-x86_64/cpu/libdjl_torch.so"),
+          target.resolve(DJL_VERSION + "-libdjl_torch.so"));
+    }
+  }
+
+  private static void extract(ZipFile jar, ZipEntry e, Path to) throws IOException {
+    try (InputStream in = jar.getInputStream(e)) {
+      Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Registers the exported-ONNX folder {@code export} with ml-commons (as a zip beside it, mean pooling and
+   * L2 normalization done by ml-commons) and deploys it.
+   */
+  static Incumbent deploy(Http http, Path export, String name, int dimension) throws IOException, InterruptedException {
+    Path zip = export.resolveSibling(export.getFileName() + ".zip");
+    String sha256 = zip(export, zip);
+    ObjectNode body = JsonFiles.mapper().createObjectNode().put("name", name).put("version", "1.0.0")
+        .put("function_name", "TEXT_EMBEDDING").put("model_format", "ONNX")
+        .put("model_content_hash_value", sha256).put("model_content_size_in_bytes", Files.size(zip))
+        .put("url", zip.toUri().toString());
+    body.putObject("model_config").put("model_type", "modernbert").put("embedding_dimension", dimension)
+        .put("framework_type", "sentence_transformers").put("pooling_mode", "MEAN").put("normalize_result", true);
+    JsonNode registered = task(http, check(http.post("/_plugins/_ml/models/_register", body.toString()), "register"));
+    String modelId = registered.path("model_id").asText();
+    task(http, check(http.post("/_plugins/_ml/models/" + modelId + "/_deploy", "{}"), "deploy"));
+    Incumbent incumbent = new Incumbent(http, modelId);
+    incumbent.awaitReady();
+    return incumbent;
+  }
+
+  /** Waits for an ml-commons task to complete; returns its final state. */
+  private static JsonNode task(Http http, JsonNode started) throws IOException, InterruptedException {
+    String id = started.path("task_id").asText();
+    long deadline = System.nanoTime() + TASK_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonNode t = check(http.get("/_plugins/_ml/tasks/" + id), "task " + id);
+      switch (t.path("state").asText()) {
+        case "COMPLETED" -> {
+          return t;
+        }
+        case "FAILED", "COMPLETED_WITH_ERROR" -> throw new IOException("ml-commons task " + id + " failed: " + t);
+        default -> Thread.sleep(1000);
+      }
+    }
+    throw new IOException("ml-commons task " + id + " did not finish in " + TASK_TIMEOUT);
+  }
+
+  /** A deployed model answers "not ready" for a few seconds; waits until it embeds. */
+  private void awaitReady() throws IOException, InterruptedException {
+    for (int i = 0; i < 60; i++) {
+      if (http.post(predictPath(), predictBody(List.of("準備")).toString()).status() == 200) {
+        return;
+      }
+      Thread.sleep(1000);
+    }
+    throw new IOException("ml-commons model " + modelId + " never became ready");
+  }
+
+  /** The vectors ml-commons computes for {@code texts} ({@code _predict}, one call). */
+  List<float[]> embed(List<String> texts) throws IOException {
+    JsonNode r = check(http.post(predictPath(), predictBody(texts).toString()), "predict");
+    List<float[]> out = new ArrayList<>();
+    for (JsonNode result : r.path("inference_results")) {
+      out.add(VectorJson.floats(result.path("output").get(0).path("data")));
+    }
+    return out;
+  }
+
+  private String predictPath() {
+    return "/_plugins/_ml/_predict/text_embedding/" + modelId;
+  }
+
+  private static ObjectNode predictBody(List<String> texts) {
+    ObjectNode body = JsonFiles.mapper().createObjectNode().put("return_number", true);
+    ArrayNode docs = body.putArray("text_docs");
+    texts.forEach(docs::add);
+    body.putArray("target_response").add("sentence_embedding");
+    return body;
+  }
+
+  /** A neural-search {@code text_embedding} pipeline from {@code body} to {@code vectorField}. */
+  String pipeline(String vectorField) {
+    ObjectNode p = JsonFiles.mapper().createObjectNode();
+    p.putArray("processors").addObject().putObject("text_embedding").put("model_id", modelId)
+        .putObject("field_map").put("body", vectorField);
+    return p.toString();
+  }
+
+  /** A neural-search {@code neural} query for {@code text} on {@code vectorField}. */
+  String neuralQuery(String vectorField, String text, int k) {
+    ObjectNode q = JsonFiles.mapper().createObjectNode().put("size", k);
+    q.putObject("_source").putArray("includes").add("title");
+    q.putObject("query").putObject("neural").putObject(vectorField).put("query_text", text).put("model_id", modelId)
+        .put("k", k);
+    return q.toString();
+  }
+
+  /** Zips {@code dir}'s files (flat, as ml-commons unpacks them) into {@code zip}; returns the zip's SHA-256. */
+  private static String zip(Path dir, Path zip) throws IOException {
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+      z.setLevel(1);
+      for (Path f : files) {
+        z.putNextEntry(new ZipEntry(f.getFileName().toString()));
+        Files.copy(f, z);
+        z.closeEntry();
+      }
+    }
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(zip), MessageDigest.getInstance("SHA-256"))) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static JsonNode check(Http.Response r, String what) throws IOException {
+    if (r.status() >= 300) {
+      throw new IOException("ml-commons " + what + ": HTTP " + r.status() + " " + r.body());
+    }
+    return r.body();
+  }
+}
