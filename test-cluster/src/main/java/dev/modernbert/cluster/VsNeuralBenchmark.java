@@ -139,7 +139,7 @@ final class VsNeuralBenchmark {
 
   /**
    * For each long document: how many of its tokens each side's vectors cover, and which text the incumbent's
-   * vector really is — its cosine with our vector of the first 510 tokens and with our vector of the whole text.
+   * vector really is — its cosine with our vector of the first 510 text tokens and with that of the whole text.
    */
   private static void coverage(BenchNode node, Incumbent incumbent, ModelTokenizer tokenizer, List<String> texts,
       ObjectNode report, ArrayNode rows) throws IOException {
@@ -153,8 +153,9 @@ final class VsNeuralBenchmark {
       JsonNode chunks = IndexSetup.check(node.http.get("/ours-long/_doc/" + i), "get").body().path("_source")
           .path("body_chunks");
       ourCovered += (double) coveredCharacters(chunks) / text.length();
-      int kept = Math.min(INCUMBENT_TOKENS - 2, t.length());
-      int keptChars = t.ends()[kept - 1];
+      // t frames the text with <s> and </s>: content token i is t[i]
+      int kept = Math.min(INCUMBENT_TOKENS - 2, t.length() - 2);
+      int keptChars = t.ends()[kept];
       theirCovered += (double) keptChars / text.length();
       float[] theirs = VectorJson.floats(IndexSetup.check(node.http.get("/theirs-long/_doc/" + i), "get").body()
           .path("_source").path("body_vector"));
