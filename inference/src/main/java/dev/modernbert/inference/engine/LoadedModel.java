@@ -6,6 +6,7 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompileOptions;
 import dev.modernbert.inference.onnx.CompiledModelCache;
 import dev.modernbert.inference.reference.ReferenceEncoder;
+import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.runtime.OnnxSessions;
 import dev.modernbert.inference.runtime.TokenBudgetBatcher;
@@ -42,17 +43,38 @@ public final class LoadedModel implements AutoCloseable {
       return new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
     }
     try {
-      Path graph = folder.format() == ModelFolder.Format.EXPORTED_ONNX ? folder.dir().resolve(ModelFolder.EXPORTED_GRAPH)
-          : CompiledModelCache.graph(folder, new CompileOptions(s.attention(), folder.profile().pooling(), false),
-              s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR));
-      return new OnnxEncoder(OnnxSessions.open(graph, s.device(), s.intraOpThreads()), folder.hiddenSize(),
-          folder.padTokenId(), new TokenBudgetBatcher(s.maxBatchTokens(), s.maxBatchPadding()), folder.profile().pooling());
+      return new OnnxEncoder(open(folder, s), folder.hiddenSize(), folder.padTokenId(),
+          new TokenBudgetBatcher(s.maxBatchTokens(), s.maxBatchPadding()), folder.profile().pooling());
     } catch (IOException e) {
       throw new InvalidModelException(folder.dir().getFileName() + ": cannot compile the ONNX graph: " + e.getMessage(), e);
     } catch (OrtException e) {
       throw new InvalidModelException(folder.dir().getFileName() + ": ONNX Runtime cannot load the graph: "
           + firstLine(e.getMessage()), e);
     }
+  }
+
+  /**
+   * A session for the folder's graph: exported graphs as they are; checkpoints compiled in fp16 where CUDA is
+   * tried and in fp32 on the CPU — also when CUDA then fails to load, since fp32 is faster and exact there.
+   */
+  private static OnnxSessions.Opened open(ModelFolder folder, EngineSettings s) throws IOException, OrtException {
+    if (folder.format() == ModelFolder.Format.EXPORTED_ONNX) {
+      return OnnxSessions.open(folder.dir().resolve(ModelFolder.EXPORTED_GRAPH), s.device(), s.intraOpThreads());
+    }
+    Path cache = s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR);
+    CompileOptions fp32 = new CompileOptions(s.attention(), folder.profile().pooling(), false);
+    if (!OnnxSessions.triesCuda(s.device())) {
+      return OnnxSessions.open(CompiledModelCache.graph(folder, fp32, cache), s.device(), s.intraOpThreads());
+    }
+    OnnxSessions.Opened opened = OnnxSessions.open(CompiledModelCache.graph(folder,
+        fp32.withPrecision(CompileOptions.Precision.FP16), cache), s.device(), s.intraOpThreads());
+    if (!opened.device().equals("cpu")) {
+      return opened;
+    }
+    opened.session().close();
+    OnnxSessions.Opened cpu = OnnxSessions.open(CompiledModelCache.graph(folder, fp32, cache), DeviceSpec.parse("cpu"),
+        s.intraOpThreads());
+    return new OnnxSessions.Opened(cpu.session(), cpu.device(), opened.fallbackReason());
   }
 
   private static String firstLine(String s) {

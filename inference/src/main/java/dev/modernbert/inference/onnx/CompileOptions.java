@@ -14,19 +14,37 @@ import dev.modernbert.inference.pooling.Pooling;
  *     masked full attention in local layers instead (cheaper there: the window covers most keys, and blocks
  *     would pad the keys up to 3·64); 0 always uses blocks. Either way the result is the same.
  */
-public record CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo) {
+public record CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo,
+    Precision precision) {
   /** Up to this length masked full attention beats blocks on CPU (measured by {@code bench engine}). */
   public static final int DEFAULT_FULL_ATTENTION_UP_TO = 256;
 
-  /** Options with the default short-sequence switch (blocked mode) or none (full mode). */
+  /**
+   * The number format of weights and activations. {@code FP16} is for CUDA: weights and activations in float16,
+   * LayerNorm, the softmax of local attention, masks, pooling and the outputs in float32 (the global layers'
+   * MultiHeadAttention accumulates in float32 itself).
+   */
+  public enum Precision { FP32, FP16 }
+
+  /** fp32 options with the default short-sequence switch (blocked mode) or none (full mode). */
   public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize) {
     this(attention, pooling, normalize, attention == AttentionMode.BLOCKED ? DEFAULT_FULL_ATTENTION_UP_TO : 0);
+  }
+
+  /** fp32 options. */
+  public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo) {
+    this(attention, pooling, normalize, fullAttentionUpTo, Precision.FP32);
   }
 
   public CompileOptions {
     if (fullAttentionUpTo < 0) {
       throw new IllegalArgumentException("fullAttentionUpTo must be ≥ 0, got " + fullAttentionUpTo);
     }
+  }
+
+  /** These options in {@code p}. */
+  public CompileOptions withPrecision(Precision p) {
+    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, p);
   }
 
   /** How local (sliding-window) layers are evaluated. */
@@ -48,6 +66,7 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
   public String key() {
     return attention.name().toLowerCase(java.util.Locale.ROOT) + "-"
         + (pooling == null ? "unpooled" : pooling.name().toLowerCase(java.util.Locale.ROOT)) + (normalize ? "-l2" : "")
-        + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "");
+        + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "")
+        + (precision == Precision.FP16 ? "-fp16" : "");
   }
 }

@@ -27,6 +27,8 @@ public final class ModernBertGraphCompiler {
   private final int d;
   private final int heads;
   private final int headDim;
+  /** Whether weights and activations are float16 ({@link CompileOptions.Precision#FP16}). */
+  private final boolean half;
 
   private ModernBertGraphCompiler(ModernBertWeights weights, CompileOptions options, ExternalData external) {
     this.weights = weights;
@@ -36,6 +38,7 @@ public final class ModernBertGraphCompiler {
     this.d = config.hiddenSize();
     this.heads = config.numAttentionHeads();
     this.headDim = config.headDim();
+    this.half = options.precision() == CompileOptions.Precision.FP16;
   }
 
   /** The graph for {@code weights}; large initializers are written to {@code external}. */
@@ -48,7 +51,7 @@ public final class ModernBertGraphCompiler {
     String mask = g.input("attention_mask", TensorProto.DataType.INT64, "batch", "sequence");
     String maskF = g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.FLOAT_VALUE));
     String seqLen = g.op("Slice", g.op("Shape", ids), g.ints(1), g.ints(2));
-    String h = layerNorm(g.op("Gather", g.floats("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d), ids),
+    String h = layerNorm(g.op("Gather", weight("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d), ids),
         "embeddings.norm", weights.embNorm(), weights.embNormBias());
     GlobalMasks globalMasks = new GlobalMasks(
         g.op("Equal", g.op("ReduceMin", new String[] {mask}, Map.of("keepdims", 0)), g.ints(1)),
@@ -59,7 +62,7 @@ public final class ModernBertGraphCompiler {
     for (int i = 0; i < config.numHiddenLayers(); i++) {
       h = layer(i, h, config.isGlobal(i) ? global : local, globalMasks, localAttention);
     }
-    String out = layerNorm(h, "final_norm", weights.finalNorm(), weights.finalNormBias());
+    String out = layerNormToFloat(h, "final_norm", weights.finalNorm(), weights.finalNormBias());
     g.output(out, "last_hidden_state", TensorProto.DataType.FLOAT, "batch", "sequence", d);
     if (options.pooling() != null) {
       g.output(pool(out, maskF), "sentence_embedding", TensorProto.DataType.FLOAT, "batch", d);
@@ -83,8 +86,8 @@ public final class ModernBertGraphCompiler {
         sin[p * headDim + j] = sin[p * headDim + j + half] = (float) Math.sin(angle);
       }
     }
-    String c = g.floats("rope_" + name + "_cos", cos, positions, headDim);
-    String s = g.floats("rope_" + name + "_sin", sin, positions, headDim);
+    String c = weight("rope_" + name + "_cos", cos, positions, headDim);
+    String s = weight("rope_" + name + "_sin", sin, positions, headDim);
     return new Rotary(g.op("Unsqueeze", g.op("Slice", c, g.ints(0), seqLen, g.ints(0)), g.ints(1)),
         g.op("Unsqueeze", g.op("Slice", s, g.ints(0), seqLen, g.ints(0)), g.ints(1)));
   }
@@ -109,7 +112,7 @@ public final class ModernBertGraphCompiler {
     if (options.attention() == CompileOptions.AttentionMode.FULL) {
       return new LocalAttention(localMask(g, maskF, seqLen), null, null, maskF, seqLen);
     }
-    SlidingWindowAttention window = new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen);
+    SlidingWindowAttention window = new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen, half);
     String useFull = options.fullAttentionUpTo() > 0
         ? g.op("LessOrEqual", seqLen, g.ints(options.fullAttentionUpTo())) : null;
     return new LocalAttention(null, window, useFull, maskF, seqLen);
@@ -125,10 +128,10 @@ public final class ModernBertGraphCompiler {
     }
     OnnxGraphBuilder shortSeq = g.subgraph("short_local");
     shortSeq.output(fullAttention(shortSeq, q, k, v, localMask(shortSeq, a.maskF(), a.seqLen())),
-        shortSeq.subgraphOutput(), TensorProto.DataType.FLOAT, "batch", heads, "sequence", headDim);
+        shortSeq.subgraphOutput(), computeType(), "batch", heads, "sequence", headDim);
     OnnxGraphBuilder longSeq = g.subgraph("long_local");
-    longSeq.output(a.window().attend(longSeq, q, k, v, scale()), longSeq.subgraphOutput(), TensorProto.DataType.FLOAT,
-        "batch", heads, "sequence", headDim);
+    longSeq.output(a.window().attend(longSeq, q, k, v, scale()), longSeq.subgraphOutput(), computeType(), "batch",
+        heads, "sequence", headDim);
     return g.op("If", new String[] {a.useFull()},
         Map.of("then_branch", shortSeq.graph(), "else_branch", longSeq.graph()));
   }
@@ -188,10 +191,10 @@ public final class ModernBertGraphCompiler {
     Map<String, Object> attrs = Map.of("num_heads", heads, "scale", scale());
     OnnxGraphBuilder flash = g.subgraph("unpadded");
     flash.output(flash.contrib("MultiHeadAttention", new String[] {q, k, v}, attrs), flash.subgraphOutput(),
-        TensorProto.DataType.FLOAT, "batch", "sequence", d);
+        computeType(), "batch", "sequence", d);
     OnnxGraphBuilder masked = g.subgraph("padded");
     masked.output(masked.contrib("MultiHeadAttention", new String[] {q, k, v, "", masks.keyPadding()}, attrs),
-        masked.subgraphOutput(), TensorProto.DataType.FLOAT, "batch", "sequence", d);
+        masked.subgraphOutput(), computeType(), "batch", "sequence", d);
     return g.op("If", new String[] {masks.unpadded()},
         Map.of("then_branch", flash.graph(), "else_branch", masked.graph()));
   }
@@ -200,17 +203,34 @@ public final class ModernBertGraphCompiler {
     return (float) (1.0 / Math.sqrt(headDim));
   }
 
-  /** Softmax(q·kᵀ·scale + mask)·v on [B, H, S, D], emitted into {@code b}. */
+  /** Softmax(q·kᵀ·scale + mask)·v on [B, H, S, D], emitted into {@code b}; the softmax runs in fp32. */
   private String fullAttention(OnnxGraphBuilder b, String q, String k, String v, String mask) {
     String kT = b.op("Transpose", new String[] {k}, Map.of("perm", new long[] {0, 1, 3, 2}));
-    String scores = b.op("Add", b.op("Mul", b.op("MatMul", q, kT), b.scalar(scale())), mask);
-    return b.op("MatMul", b.op("Softmax", new String[] {scores}, Map.of("axis", -1)), v);
+    String raw = b.op("MatMul", q, kT);
+    String scores = b.op("Add", b.op("Mul", half ? b.cast(raw, TensorProto.DataType.FLOAT) : raw, b.scalar(scale())),
+        mask);
+    String probs = b.op("Softmax", new String[] {scores}, Map.of("axis", -1));
+    return b.op("MatMul", half ? b.cast(probs, TensorProto.DataType.FLOAT16) : probs, v);
   }
 
   /** Exact erf GELU: {@code 0.5·x·(1 + erf(x/√2))}. */
   private String gelu(String x) {
-    String erf = g.op("Erf", g.op("Mul", x, g.scalar((float) (1.0 / Math.sqrt(2.0)))));
-    return g.op("Mul", g.op("Mul", x, g.scalar(0.5f)), g.op("Add", erf, g.scalar(1f)));
+    String erf = g.op("Erf", g.op("Mul", x, constant((float) (1.0 / Math.sqrt(2.0)))));
+    return g.op("Mul", g.op("Mul", x, constant(0.5f)), g.op("Add", erf, constant(1f)));
+  }
+
+  /** A weight initializer in the compute precision. */
+  private String weight(String name, float[] values, long... dims) {
+    return half ? g.halves(name, values, dims) : g.floats(name, values, dims);
+  }
+
+  /** A scalar in the compute precision. */
+  private String constant(float value) {
+    return half ? g.halfScalar(value) : g.scalar(value);
+  }
+
+  private TensorProto.DataType computeType() {
+    return half ? TensorProto.DataType.FLOAT16 : TensorProto.DataType.FLOAT;
   }
 
   /**
@@ -218,8 +238,15 @@ public final class ModernBertGraphCompiler {
    * ml-commons ships) aborts the process while fusing a bias-less LayerNormalization into SkipLayerNormalization.
    */
   private String layerNorm(String x, String name, float[] gamma, float[] beta) {
+    String y = layerNormToFloat(x, name, gamma, beta);
+    return half ? g.cast(y, TensorProto.DataType.FLOAT16) : y;
+  }
+
+  /** LayerNorm computed, and returned, in fp32 whatever the compute precision (fp16 variance is not stable). */
+  private String layerNormToFloat(String x, String name, float[] gamma, float[] beta) {
     String scale = g.floats(name + ".weight", gamma, d);
-    String[] in = new String[] {x, scale, g.floats(name + ".bias", beta == null ? new float[d] : beta, d)};
+    String[] in = new String[] {half ? g.cast(x, TensorProto.DataType.FLOAT) : x, scale,
+        g.floats(name + ".bias", beta == null ? new float[d] : beta, d)};
     return g.op("LayerNormalization", in, Map.of("axis", -1, "epsilon", (float) config.normEps()));
   }
 
@@ -231,8 +258,8 @@ public final class ModernBertGraphCompiler {
         t[k * out + o] = a[o * in + k];
       }
     }
-    String y = g.op("MatMul", x, g.floats(name + ".weight.T", t, in, out));
-    return bias == null ? y : g.op("Add", y, g.floats(name + ".bias", bias, out));
+    String y = g.op("MatMul", x, weight(name + ".weight.T", t, in, out));
+    return bias == null ? y : g.op("Add", y, weight(name + ".bias", bias, out));
   }
 
   private String pool(String out, String maskF) {

@@ -175,6 +175,21 @@ public final class OnnxGraphBuilder {
     return name;
   }
 
+  /** A float16 initializer named {@code name} with the given dims ({@code values} rounded to nearest even). */
+  public String halves(String name, float[] values, long... dims) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : values) {
+      b.putShort(Float.floatToFloat16(v));
+    }
+    graph.addInitializer(external.tensor(name, TensorProto.DataType.FLOAT16, dims, b.array()));
+    return name;
+  }
+
+  /** {@code x} cast to {@code type}. */
+  public String cast(String x, TensorProto.DataType type) {
+    return op("Cast", new String[] {x}, Map.of("to", type.getNumber()));
+  }
+
   /** A small int64 constant (deduplicated by value). */
   public String ints(long... values) {
     String key = "i64:" + java.util.Arrays.toString(values);
@@ -197,6 +212,18 @@ public final class OnnxGraphBuilder {
       String name = fresh("const_f32");
       graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
           .addFloatData(value));
+      return name;
+    });
+  }
+
+  /** A scalar float16 constant (deduplicated by value). */
+  public String halfScalar(float value) {
+    String key = "f16:" + Float.floatToFloat16(value);
+    return constants.computeIfAbsent(key, k -> {
+      String name = fresh("const_f16");
+      ByteBuffer b = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort(Float.floatToFloat16(value));
+      graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT16_VALUE)
+          .setRawData(ByteString.copyFrom(b.array())));
       return name;
     });
   }

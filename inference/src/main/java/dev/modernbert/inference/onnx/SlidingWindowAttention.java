@@ -1,5 +1,6 @@
 package dev.modernbert.inference.onnx;
 
+import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.util.Map;
 
 /**
@@ -24,13 +25,16 @@ final class SlidingWindowAttention {
   /** P + b: how far keys and values are padded at the end of the sequence axis. */
   private final String padEnd;
   private final String mask;
+  /** Whether q, k and v are float16 (the softmax still runs in fp32). */
+  private final boolean half;
 
   /**
    * Prepares the shared tensors for half-window {@code w}, head dimension {@code headDim}, key-valid mask
-   * {@code maskF} [B, S] (float 0/1) and {@code seqLen} (int64 [1] holding S).
+   * {@code maskF} [B, S] (float 0/1), {@code seqLen} (int64 [1] holding S) and whether q, k, v are float16.
    */
-  SlidingWindowAttention(OnnxGraphBuilder g, int w, int headDim, String maskF, String seqLen) {
+  SlidingWindowAttention(OnnxGraphBuilder g, int w, int headDim, String maskF, String seqLen, boolean half) {
     this.g = g;
+    this.half = half;
     this.block = w;
     this.headDim = headDim;
     this.seqLen = seqLen;
@@ -87,8 +91,11 @@ final class SlidingWindowAttention {
     String kWin = windows(b, b.op("Pad", k, kvPads), 2, blocked);
     String vWin = windows(b, b.op("Pad", v, kvPads), 2, blocked);
     String kT = b.op("Transpose", new String[] {kWin}, Map.of("perm", new long[] {0, 1, 2, 4, 3}));
-    String scores = b.op("Add", b.op("Mul", b.op("MatMul", qBlocks, kT), b.scalar(scale)), mask);
-    String o = b.op("MatMul", b.op("Softmax", new String[] {scores}, Map.of("axis", -1)), vWin);
+    String raw = b.op("MatMul", qBlocks, kT);
+    String scores = b.op("Add", b.op("Mul", half ? b.cast(raw, TensorProto.DataType.FLOAT) : raw, b.scalar(scale)),
+        mask);
+    String probs = b.op("Softmax", new String[] {scores}, Map.of("axis", -1));
+    String o = b.op("MatMul", half ? b.cast(probs, TensorProto.DataType.FLOAT16) : probs, vWin);
     return b.op("Slice", b.op("Reshape", o, b.ints(0, 0, -1, headDim)), b.ints(0), seqLen, b.ints(2));
   }
 }

@@ -23,10 +23,8 @@ public final class OnnxSessions {
   /** Opens {@code graph} with {@code intraOpThreads} threads (0 = runtime default) on {@code device}. */
   public static Opened open(Path graph, DeviceSpec device, int intraOpThreads) throws OrtException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    boolean tryCuda = device.kind() == DeviceSpec.Kind.CUDA
-        || (device.kind() == DeviceSpec.Kind.AUTO && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
     String reason = null;
-    if (tryCuda) {
+    if (triesCuda(device)) {
       try (OrtSession.SessionOptions options = options(intraOpThreads)) {
         options.addCUDA(device.cudaDevice());
         return new Opened(env.createSession(graph.toString(), options), "cuda:" + device.cudaDevice(), null);
@@ -41,6 +39,12 @@ public final class OnnxSessions {
     } finally {
       options.close();
     }
+  }
+
+  /** Whether {@link #open} tries CUDA for {@code device}: asked for, or {@code auto} and the runtime lists it. */
+  public static boolean triesCuda(DeviceSpec device) {
+    return device.kind() == DeviceSpec.Kind.CUDA
+        || (device.kind() == DeviceSpec.Kind.AUTO && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
   }
 
   private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {

@@ -36,6 +36,8 @@ class OnnxExactnessTest {
   private static final int[] LENGTHS = {1, 2, 63, 64, 65, 128, 129, 130, 200, 300, 1000};
   private static final double MAX_ABS = 1e-4;
   private static final double MIN_COSINE = 0.99999;
+  private static final double FP16_MAX_ABS = 0.02;
+  private static final double FP16_MIN_COSINE = 0.9999;
 
   /** Full attention; blocks with full attention for short sequences (the default); blocks at every length. */
   private static List<CompileOptions> graphs(Pooling pooling) {
@@ -52,6 +54,13 @@ class OnnxExactnessTest {
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 8, DType.BF16, false)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, true)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 7, DType.F32, false)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true)));
+  }
+
+  /** fp16 runs slowly on CPU: one tiny and one 30m checkpoint (BF16 weights, {@code model.} prefix). */
+  static Stream<Arguments> fp16Checkpoints() {
+    return Stream.of(
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 7, DType.F32, false)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true)));
   }
 
@@ -81,6 +90,38 @@ class OnnxExactnessTest {
             double cos = Pooling.cosine(expectedPooled.get(i), pooled.get(i));
             assertTrue(cos >= MIN_COSINE, what + ": pooled cosine " + cos);
           }
+        }
+      }
+    }
+  }
+
+  /**
+   * The fp16 graph (for CUDA; ONNX Runtime's CPU provider runs it too, which is how it is checked here) follows the
+   * reference within float16's precision: pooled cosine ≥ {@value #FP16_MIN_COSINE}, max |Δ| on
+   * last_hidden_state ≤ {@value #FP16_MAX_ABS} (hidden states are LayerNorm outputs of order 1; fp16 keeps ~3
+   * decimal digits; measured worst over these cases: 0.0099 and 0.999999).
+   */
+  @ParameterizedTest
+  @MethodSource("fp16Checkpoints")
+  void fp16GraphFollowsTheReference(RandomCheckpointWriter.Options options) throws Exception {
+    ModelFolder folder = ModelFolder.open(TestModels.folder(options));
+    ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
+    List<int[]> sequences = new ArrayList<>();
+    for (int n : LENGTHS) {
+      sequences.add(RandomTokens.ids(n, n * 31L + options.seed()));
+    }
+    List<float[][]> expected = reference.hiddenStates(sequences);
+    List<float[]> expectedPooled = reference.embeddings(sequences);
+    for (CompileOptions graph : graphs(folder.profile().pooling())) {
+      try (OnnxEncoder encoder = encoder(folder, graph.withPrecision(CompileOptions.Precision.FP16), 1 << 16)) {
+        List<float[][]> actual = encoder.hiddenStates(sequences);
+        List<float[]> pooled = encoder.embeddings(sequences);
+        for (int i = 0; i < LENGTHS.length; i++) {
+          String what = options + " " + graph.key() + " fp16 length " + LENGTHS[i];
+          double diff = Vectors.maxAbsDiff(expected.get(i), actual.get(i));
+          double cos = Pooling.cosine(expectedPooled.get(i), pooled.get(i));
+          assertTrue(diff <= FP16_MAX_ABS, what + ": max |Δ| " + diff);
+          assertTrue(cos >= FP16_MIN_COSINE, what + ": pooled cosine " + cos);
         }
       }
     }

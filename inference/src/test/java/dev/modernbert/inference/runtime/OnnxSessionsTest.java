@@ -1,5 +1,6 @@
 package dev.modernbert.inference.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,10 +10,11 @@ import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.testing.TestModels;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Device selection: CUDA requested where it cannot load falls back to CPU and says so. */
+/** Device selection: CUDA requested where it cannot load falls back to CPU (and to the fp32 graph) and says so. */
 class OnnxSessionsTest {
   @TempDir Path cache;
 
@@ -24,7 +26,13 @@ class OnnxSessionsTest {
       assertEquals("cpu", m.encoder().device());
       String reason = ((OnnxEncoder) m.encoder()).fallbackReason();
       assertTrue(reason != null && reason.startsWith("CUDA unavailable"), "the fallback says why: " + reason);
-      assertEquals(64, m.encoder().embeddings(java.util.List.of(new int[] {1, 400, 2})).get(0).length);
+      // CUDA was tried with the fp16 graph; the CPU runs the fp32 one: exactly what a CPU-only model computes
+      List<int[]> ids = List.of(new int[] {1, 400, 500, 600, 2});
+      try (LoadedModel cpu = LoadedModel.load(TestModels.folder(ModelShape.TINY),
+          s.withDevice(DeviceSpec.parse("cpu")))) {
+        float[] expected = cpu.encoder().hiddenStates(ids).get(0)[2];
+        assertArrayEquals(expected, m.encoder().hiddenStates(ids).get(0)[2], 1e-6f);
+      }
     }
   }
 
