@@ -9,13 +9,13 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
+import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.reference.ReferenceEncoder;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.runtime.OnnxSessions;
 import dev.modernbert.inference.runtime.TokenBudgetBatcher;
 import dev.modernbert.inference.testing.TestModels;
-import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,30 +67,12 @@ class OnnxExactnessTest {
   @ParameterizedTest
   @MethodSource("checkpoints")
   void compiledGraphEqualsReference(RandomCheckpointWriter.Options options) throws Exception {
-    Path dir = TestModels.folder(options);
-    ModelFolder folder = ModelFolder.open(dir);
-    ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
-    List<int[]> sequences = new ArrayList<>();
-    for (int n : LENGTHS) {
-      sequences.add(RandomTokens.ids(n, n * 31L + options.seed()));
-    }
-    List<float[][]> expected = reference.hiddenStates(sequences);
-    List<float[]> expectedPooled = reference.embeddings(sequences);
+    ModelFolder folder = ModelFolder.open(TestModels.folder(options));
+    Expected expected = Expected.of(folder, options.seed());
     for (CompileOptions graph : graphs(folder.profile().pooling())) {
       for (int budget : new int[] {1, 1 << 16}) {
         // budget 1 runs every sequence alone; 64k with any padding puts them all in one right-padded batch
-        try (OnnxEncoder encoder = encoder(folder, graph, budget)) {
-          List<float[][]> actual = encoder.hiddenStates(sequences);
-          List<float[]> pooled = encoder.embeddings(sequences);
-          for (int i = 0; i < LENGTHS.length; i++) {
-            String what = options + " " + graph.key() + " budget " + budget + " length " + LENGTHS[i];
-            assertEquals(LENGTHS[i], actual.get(i).length, what);
-            double diff = Vectors.maxAbsDiff(expected.get(i), actual.get(i));
-            assertTrue(diff <= MAX_ABS, what + ": max |Δ| " + diff);
-            double cos = Pooling.cosine(expectedPooled.get(i), pooled.get(i));
-            assertTrue(cos >= MIN_COSINE, what + ": pooled cosine " + cos);
-          }
-        }
+        expected.check(folder, graph, budget, options + " budget " + budget, MAX_ABS, MIN_COSINE);
       }
     }
   }
@@ -105,23 +87,37 @@ class OnnxExactnessTest {
   @MethodSource("fp16Checkpoints")
   void fp16GraphFollowsTheReference(RandomCheckpointWriter.Options options) throws Exception {
     ModelFolder folder = ModelFolder.open(TestModels.folder(options));
-    ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
-    List<int[]> sequences = new ArrayList<>();
-    for (int n : LENGTHS) {
-      sequences.add(RandomTokens.ids(n, n * 31L + options.seed()));
-    }
-    List<float[][]> expected = reference.hiddenStates(sequences);
-    List<float[]> expectedPooled = reference.embeddings(sequences);
+    Expected expected = Expected.of(folder, options.seed());
     for (CompileOptions graph : graphs(folder.profile().pooling())) {
-      try (OnnxEncoder encoder = encoder(folder, graph.withPrecision(CompileOptions.Precision.FP16), 1 << 16)) {
+      expected.check(folder, graph.withPrecision(CompileOptions.Precision.FP16), 1 << 16, options.toString(),
+          FP16_MAX_ABS, FP16_MIN_COSINE);
+    }
+  }
+
+  /** The reference's hidden states and pooled vectors for one random sequence of each of {@link #LENGTHS}. */
+  private record Expected(List<int[]> sequences, List<float[][]> hidden, List<float[]> pooled) {
+    static Expected of(ModelFolder folder, long seed) {
+      ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
+      List<int[]> sequences = new ArrayList<>();
+      for (int n : LENGTHS) {
+        sequences.add(RandomTokens.ids(n, n * 31L + seed));
+      }
+      return new Expected(sequences, reference.hiddenStates(sequences), reference.embeddings(sequences));
+    }
+
+    /** Runs {@code graph} in batches of {@code budget} tokens and compares every sequence within the tolerances. */
+    void check(ModelFolder folder, CompileOptions graph, int budget, String what, double maxAbs, double minCosine)
+        throws Exception {
+      try (OnnxEncoder encoder = encoder(folder, graph, budget)) {
         List<float[][]> actual = encoder.hiddenStates(sequences);
-        List<float[]> pooled = encoder.embeddings(sequences);
+        List<float[]> actualPooled = encoder.embeddings(sequences);
         for (int i = 0; i < LENGTHS.length; i++) {
-          String what = options + " " + graph.key() + " fp16 length " + LENGTHS[i];
-          double diff = Vectors.maxAbsDiff(expected.get(i), actual.get(i));
-          double cos = Pooling.cosine(expectedPooled.get(i), pooled.get(i));
-          assertTrue(diff <= FP16_MAX_ABS, what + ": max |Δ| " + diff);
-          assertTrue(cos >= FP16_MIN_COSINE, what + ": pooled cosine " + cos);
+          String at = what + " " + graph.key() + " length " + LENGTHS[i];
+          assertEquals(LENGTHS[i], actual.get(i).length, at);
+          double diff = Vectors.maxAbsDiff(hidden.get(i), actual.get(i));
+          assertTrue(diff <= maxAbs, at + ": max |Δ| " + diff);
+          double cos = Pooling.cosine(pooled.get(i), actualPooled.get(i));
+          assertTrue(cos >= minCosine, at + ": pooled cosine " + cos);
         }
       }
     }
