@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
  * scale (the measures have different units). Drawn with Java2D, headless.
  */
 final class BarChart {
-  private static final int PANEL_WIDTH = 300;
+  static final int PANEL_WIDTH = 300;
   private static final int HEIGHT = 380;
   private static final Color OURS = new Color(0x1f77b4);
   private static final Color THEIRS = new Color(0xaaaaaa);

@@ -175,7 +175,7 @@ final class VsNeuralBenchmark {
   }
 
   /** Characters of the document inside at least one chunk. */
-  private static int coveredCharacters(JsonNode chunks) {
+  static int coveredCharacters(JsonNode chunks) {
     int covered = 0;
     int reached = 0;
     for (JsonNode c : chunks) {
