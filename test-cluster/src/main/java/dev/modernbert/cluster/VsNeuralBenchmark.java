@@ -43,7 +43,8 @@ final class VsNeuralBenchmark {
     int longDocs = ClusterMain.intOption(argv, "--long-docs", 3);
     int queries = ClusterMain.intOption(argv, "--queries", 200);
     List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
-    List<String> questions = corpus.questions().subList(0, queries).stream().map(JsquadCorpus.Question::text).toList();
+    List<String> questions = corpus.questions().subList(0, Math.min(queries, corpus.questions().size())).stream()
+        .map(JsquadCorpus.Question::text).toList();
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine())
         .put("incumbent", "ml-commons + neural-search 3.6.0.0 (ONNX Runtime 1.16.3, one text per model call)");
     ArrayNode rows = report.putArray("results");
@@ -58,11 +59,10 @@ final class VsNeuralBenchmark {
       Sides sides = Sides.create(node, incumbent);
       report.put("min_cosine_short_texts", agreement(node, incumbent, corpus.questions().subList(0, 32).stream()
           .map(JsquadCorpus.Question::text).toList(), paragraphs.subList(0, Math.min(32, docs))));
-      sides.warmUp(paragraphs.subList(docs - 20, docs));
+      sides.warmUp(paragraphs.subList(Math.max(0, docs - 20), docs));
       rows.add(sides.ingest("JSQuAD paragraphs: ingest", "docs/s", "short", paragraphs));
-      List<String> longTexts;
       try (ModelTokenizer tokenizer = ModelTokenizer.load(node.modelDir())) {
-        longTexts = longDocuments(tokenizer, corpus, longDocs, folder.maxTokens() - 32);
+        List<String> longTexts = longDocuments(tokenizer, corpus, longDocs, folder.maxTokens() - 32);
         rows.add(sides.ingest("~8k-token documents: ingest", "docs/s", "long", longTexts));
         coverage(node, incumbent, tokenizer, longTexts, report, rows);
       }
