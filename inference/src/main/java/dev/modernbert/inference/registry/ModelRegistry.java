@@ -4,6 +4,7 @@ import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.onnx.CompiledModelCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -20,8 +21,10 @@ import java.util.stream.Stream;
 
 /**
  * The models of one node: sub-folders of a models directory, each loaded lazily on first use, once, even
- * under concurrent first requests. Names are validated and every path is checked to stay inside the models
- * directory (no {@code ..}, no absolute paths, no symbolic links leading out).
+ * under concurrent first requests. A load that failed is remembered (each request gets its reason without
+ * reading the folder again) until the folder's files change: the next request after a fix loads it again.
+ * Names are validated and every path is checked to stay inside the models directory (no {@code ..}, no
+ * absolute paths, no symbolic links leading out).
  */
 public final class ModelRegistry implements AutoCloseable {
   /** Allowed model names. */
@@ -36,7 +39,14 @@ public final class ModelRegistry implements AutoCloseable {
 
   private final List<Path> modelsDirs;
   private final EngineSettings settings;
-  private final Map<String, CompletableFuture<LoadedModel>> loads = new ConcurrentHashMap<>();
+  private final Map<String, Load> loads = new ConcurrentHashMap<>();
+
+  /** One load of a model folder, and the folder's stamp when it started. */
+  private record Load(CompletableFuture<LoadedModel> model, long stamp) {
+    boolean failed() {
+      return model.isCompletedExceptionally();
+    }
+  }
 
   public ModelRegistry(Path modelsDir, EngineSettings settings) {
     this(List.of(modelsDir), settings);
@@ -91,18 +101,22 @@ public final class ModelRegistry implements AutoCloseable {
   /** The loaded model, loading it on first use; concurrent callers share one load. */
   public LoadedModel get(String name) {
     Path dir = resolve(name);
-    CompletableFuture<LoadedModel> mine = new CompletableFuture<>();
-    CompletableFuture<LoadedModel> existing = loads.putIfAbsent(name, mine);
+    Load current = loads.get(name);
+    if (current != null && current.failed() && current.stamp() != stamp(dir)) {
+      loads.remove(name, current);
+    }
+    Load mine = new Load(new CompletableFuture<>(), stamp(dir));
+    Load existing = loads.putIfAbsent(name, mine);
     if (existing == null) {
       try {
-        mine.complete(LoadedModel.load(dir, settings));
+        mine.model().complete(LoadedModel.load(dir, settings));
       } catch (RuntimeException | Error e) {
-        mine.completeExceptionally(e);
+        mine.model().completeExceptionally(e);
       }
       existing = mine;
     }
     try {
-      return existing.get();
+      return existing.model().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while loading model " + name, e);
@@ -130,8 +144,29 @@ public final class ModelRegistry implements AutoCloseable {
     return names.stream().map(this::info).toList();
   }
 
+  /**
+   * A value that changes when a file of the folder (or of its sub-folders, compile cache aside) is added, removed,
+   * resized or rewritten.
+   */
+  private static long stamp(Path dir) {
+    try (Stream<Path> files = Files.walk(dir, 2)) {
+      return files.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+          && !p.toString().contains(CompiledModelCache.DEFAULT_DIR)).mapToLong(p -> {
+            try {
+              return dir.relativize(p).toString().hashCode() * 31L + Files.size(p) * 17L
+                  + Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+            } catch (IOException e) {
+              return 0;
+            }
+          }).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
   private ModelInfo info(String name) {
-    CompletableFuture<LoadedModel> f = loads.get(name);
+    Load load = loads.get(name);
+    CompletableFuture<LoadedModel> f = load == null ? null : load.model();
     try {
       if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
         LoadedModel m = f.join();
@@ -161,9 +196,9 @@ public final class ModelRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    loads.values().forEach(f -> {
-      if (f.isDone() && !f.isCompletedExceptionally()) {
-        f.join().close();
+    loads.values().forEach(load -> {
+      if (load.model().isDone() && !load.failed()) {
+        load.model().join().close();
       }
     });
     loads.clear();
