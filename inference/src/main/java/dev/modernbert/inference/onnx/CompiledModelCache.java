@@ -22,11 +22,13 @@ import java.util.stream.Stream;
  * Compiled graphs cached beside the model, in {@code <cache>/<key>/model.onnx} (+ {@code model.onnx.data}),
  * where the key is a SHA-256 of the compiler version, the compile options, {@code config.json} and every
  * weight file's bytes. A changed checkpoint gets a new key and is recompiled; a finished entry is never
- * rewritten, and a half-written one is never seen (it is built in a temporary folder and renamed).
+ * rewritten, and a half-written one is never seen (it is built in a temporary folder and renamed). When a
+ * folder is compiled anew with the same options, the entries of its earlier weights are deleted.
  */
 public final class CompiledModelCache {
   public static final String GRAPH_FILE = "model.onnx";
   public static final String DATA_FILE = "model.onnx.data";
+  private static final String SOURCE_FILE = "source.txt";
   /** Default cache folder name inside the model folder. */
   public static final String DEFAULT_DIR = ".modernbert-cache";
 
@@ -41,10 +43,13 @@ public final class CompiledModelCache {
     }
     Files.createDirectories(cacheDir);
     Path temp = Files.createTempDirectory(cacheDir, "compiling-");
+    String source = source(folder, options);
     try {
       compileInto(folder, options, temp);
+      Files.writeString(temp.resolve(SOURCE_FILE), source);
       try {
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
+        deleteSuperseded(cacheDir, entry, source);
       } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException raced) {
         // another process finished the same entry first; theirs is identical
       } catch (IOException e) {
@@ -56,6 +61,28 @@ public final class CompiledModelCache {
       FileTrees.delete(temp);
     }
     return graph;
+  }
+
+  /** Which folder and options an entry was compiled from: entries that share it hold older weights. */
+  private static String source(ModelFolder folder, CompileOptions options) throws IOException {
+    return folder.dir().toRealPath() + "\n" + options.key() + "\n";
+  }
+
+  /**
+   * Deletes the entries compiled from the same folder with the same options before {@code entry}: the folder's
+   * weights or config changed since, so nothing asks for them again (a model still running from one keeps its
+   * open files). Entries of other folders or options, and entries without a source record, are kept.
+   */
+  private static void deleteSuperseded(Path cacheDir, Path entry, String source) throws IOException {
+    List<Path> entries;
+    try (Stream<Path> s = Files.list(cacheDir)) {
+      entries = s.filter(p -> !p.equals(entry) && Files.isRegularFile(p.resolve(SOURCE_FILE))).toList();
+    }
+    for (Path old : entries) {
+      if (Files.readString(old.resolve(SOURCE_FILE)).equals(source)) {
+        FileTrees.delete(old);
+      }
+    }
   }
 
   /** Compiles {@code folder}'s weights into {@code dir}/{@value #GRAPH_FILE} and its {@value #DATA_FILE}. */

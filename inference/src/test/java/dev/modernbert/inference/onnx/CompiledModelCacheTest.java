@@ -1,7 +1,9 @@
 package dev.modernbert.inference.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.pooling.Pooling;
@@ -13,7 +15,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The compile cache is reused while the checkpoint is unchanged and rebuilt when it changes. */
+/**
+ * The compile cache is reused while the checkpoint is unchanged and rebuilt when it changes, and the rebuilt
+ * graph replaces the old one.
+ */
 class CompiledModelCacheTest {
   @TempDir Path dir;
 
@@ -42,5 +47,10 @@ class CompiledModelCacheTest {
     Files.move(edited, weights, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     Path rebuilt = CompiledModelCache.graph(ModelFolder.open(model), blocked, cache);
     assertNotEquals(first, rebuilt, "a changed checkpoint gets a new graph");
+    assertFalse(Files.exists(first.getParent()), "the old weights' graph is deleted");
+    assertTrue(Files.isRegularFile(full), "the graph of other options is kept");
+    Path other = TestModels.copy(TestModels.folder(ModelShape.TINY), dir.resolve("other"));
+    CompiledModelCache.graph(ModelFolder.open(other), blocked, cache);
+    assertTrue(Files.isRegularFile(rebuilt), "another folder's graph does not supersede this one");
   }
 }
