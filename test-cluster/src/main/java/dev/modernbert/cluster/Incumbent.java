@@ -71,7 +71,8 @@ final class Incumbent {
    */
   static void prefillPytorch(Path node) throws IOException {
     Path target = Files.createDirectories(node.resolve(PYTORCH_DIR));
-    try (ZipFile jar = new ZipFile(LocalCluster.Artifacts.find(artifactsDir(), "pytorch-native-cpu-", ".jar").toFile())) {
+    Path natives = LocalCluster.Artifacts.find(artifactsDir(), "pytorch-native-cpu-", ".jar");
+    try (ZipFile jar = new ZipFile(natives.toFile())) {
       for (ZipEntry e : jar.stream().filter(e -> e.getName().startsWith("pytorch/cpu/linux-x86_64/")
           && !e.isDirectory()).toList()) {
         extract(jar, e, target.resolve(Path.of(e.getName()).getFileName().toString()));
@@ -191,7 +192,8 @@ final class Incumbent {
         z.closeEntry();
       }
     }
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(zip), MessageDigest.getInstance("SHA-256"))) {
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(zip),
+        MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(OutputStream.nullOutputStream());
       return HexFormat.of().formatHex(in.getMessageDigest().digest());
     } catch (NoSuchAlgorithmException e) {

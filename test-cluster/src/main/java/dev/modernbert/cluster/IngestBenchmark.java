@@ -95,8 +95,8 @@ final class IngestBenchmark {
   }
 
   /**
-   * Indexes {@code texts} as {@code {"body": text}} documents (ids 0…n−1) into {@code index} through {@code _bulk}s of
-   * 100, failing on any item error; returns the seconds taken.
+   * Indexes {@code texts} as {@code {"body": text}} documents (ids 0…n−1) into {@code index} through
+   * {@code _bulk}s of 100, failing on any item error; returns the seconds taken.
    */
   static double bulkIndex(Http http, String index, List<String> texts, String label) throws IOException {
     long t0 = System.nanoTime();

@@ -64,7 +64,8 @@ class ExportedOnnxFolderTest {
     assertEquals(ModelFolder.Format.EXPORTED_ONNX, folder.format());
     assertEquals(ModelFolder.open(source).profile(), folder.profile(), "prompts and pooling travel with it");
     assertEquals(List.of("last_hidden_state"), ModelProto.parseFrom(Files.readAllBytes(
-        export.resolve(ModelFolder.EXPORTED_GRAPH))).getGraph().getOutputList().stream().map(o -> o.getName()).toList());
+        export.resolve(ModelFolder.EXPORTED_GRAPH))).getGraph().getOutputList().stream().map(o -> o.getName())
+        .toList());
     assertThrows(IllegalArgumentException.class,
         () -> OnnxExport.write(ModelFolder.open(source), CompileOptions.AttentionMode.FULL, export), "not empty");
     List<String> texts = List.of("今日は晴れです。", "雨が降っています、明日も雨でしょう。");
