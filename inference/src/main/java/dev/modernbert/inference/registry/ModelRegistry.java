@@ -101,22 +101,18 @@ public final class ModelRegistry implements AutoCloseable {
   /** The loaded model, loading it on first use; concurrent callers share one load. */
   public LoadedModel get(String name) {
     Path dir = resolve(name);
-    Load current = loads.get(name);
-    if (current != null && current.failed() && current.stamp() != stamp(dir)) {
-      loads.remove(name, current);
-    }
-    Load mine = new Load(new CompletableFuture<>(), stamp(dir));
-    Load existing = loads.putIfAbsent(name, mine);
-    if (existing == null) {
-      try {
-        mine.model().complete(LoadedModel.load(dir, settings));
-      } catch (RuntimeException | Error e) {
-        mine.model().completeExceptionally(e);
+    Load load = loads.get(name);
+    if (load == null) {
+      load = start(name, dir, stamp(dir));
+    } else if (load.failed()) {
+      long now = stamp(dir);
+      if (now != load.stamp()) {
+        loads.remove(name, load);
+        load = start(name, dir, now);
       }
-      existing = mine;
     }
     try {
-      return existing.model().get();
+      return load.model().get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while loading model " + name, e);
@@ -142,6 +138,21 @@ public final class ModelRegistry implements AutoCloseable {
       }
     }
     return names.stream().map(this::info).toList();
+  }
+
+  /** Loads {@code dir} unless another caller already started loading {@code name}; returns the load to wait for. */
+  private Load start(String name, Path dir, long stamp) {
+    Load mine = new Load(new CompletableFuture<>(), stamp);
+    Load existing = loads.putIfAbsent(name, mine);
+    if (existing != null) {
+      return existing;
+    }
+    try {
+      mine.model().complete(LoadedModel.load(dir, settings));
+    } catch (RuntimeException | Error e) {
+      mine.model().completeExceptionally(e);
+    }
+    return mine;
   }
 
   /**
