@@ -126,7 +126,7 @@ final class Demo {
   private static int send(Http http, StringBuilder bulk) throws IOException {
     Http.Response r = http.bulk("/" + INDEX + "/_bulk", bulk.toString());
     bulk.setLength(0);
-    check(r, "bulk index");
+    r.ok("bulk index");
     int ok = 0;
     for (JsonNode item : r.body().path("items")) {
       if (item.path("index").path("status").asInt() < 300) {
@@ -153,7 +153,8 @@ final class Demo {
       ObjectNode knn = search.putObject("query").putObject("modernbert_knn");
       knn.put("field", "body_chunks.embedding").put("query_text", question.text()).put("k", 10);
       knn.putObject("inner_hits").put("size", 1);
-      JsonNode hits = check(http.post("/" + INDEX + "/_search", search.toString()), "search").path("hits").path("hits");
+      JsonNode hits = http.post("/" + INDEX + "/_search", search.toString()).ok("search").body().path("hits")
+          .path("hits");
       System.out.printf("%nQ: %s   (answer: %s, in 「%s」)%n", question.text(), question.answer(),
           corpus.paragraphs().get(question.paragraph()).title());
       int rank = 1;
@@ -165,12 +166,5 @@ final class Demo {
             text.length() > 70 ? text.substring(0, 70) + "…" : text);
       }
     }
-  }
-
-  private static JsonNode check(Http.Response r, String what) throws IOException {
-    if (r.status() >= 300) {
-      throw new IOException("failed to " + what + ": HTTP " + r.status() + " " + r.body());
-    }
-    return r.body();
   }
 }

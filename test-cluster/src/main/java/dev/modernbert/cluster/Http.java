@@ -21,7 +21,15 @@ public final class Http {
   }
 
   /** A response: its status and parsed JSON body. */
-  public record Response(int status, JsonNode body) {}
+  public record Response(int status, JsonNode body) {
+    /** This response when it succeeded (status below 300); else an IOException saying what failed and why. */
+    public Response ok(String what) throws IOException {
+      if (status >= 300) {
+        throw new IOException("failed to " + what + ": HTTP " + status + " " + body);
+      }
+      return this;
+    }
+  }
 
   public Response get(String path) throws IOException {
     return send("GET", path, null, "application/json");

@@ -103,9 +103,10 @@ final class Incumbent {
         .put("url", zip.toUri().toString());
     body.putObject("model_config").put("model_type", "modernbert").put("embedding_dimension", dimension)
         .put("framework_type", "sentence_transformers").put("pooling_mode", "MEAN").put("normalize_result", true);
-    JsonNode registered = task(http, check(http.post("/_plugins/_ml/models/_register", body.toString()), "register"));
+    JsonNode registered = task(http, http.post("/_plugins/_ml/models/_register", body.toString())
+        .ok("register the model in ml-commons").body());
     String modelId = registered.path("model_id").asText();
-    task(http, check(http.post("/_plugins/_ml/models/" + modelId + "/_deploy", "{}"), "deploy"));
+    task(http, http.post("/_plugins/_ml/models/" + modelId + "/_deploy", "{}").ok("deploy the model").body());
     Incumbent incumbent = new Incumbent(http, modelId);
     incumbent.awaitReady();
     return incumbent;
@@ -116,7 +117,7 @@ final class Incumbent {
     String id = started.path("task_id").asText();
     long deadline = System.nanoTime() + TASK_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      JsonNode t = check(http.get("/_plugins/_ml/tasks/" + id), "task " + id);
+      JsonNode t = http.get("/_plugins/_ml/tasks/" + id).ok("read ml-commons task " + id).body();
       switch (t.path("state").asText()) {
         case "COMPLETED" -> {
           return t;
@@ -141,7 +142,7 @@ final class Incumbent {
 
   /** The vectors ml-commons computes for {@code texts} ({@code _predict}, one call). */
   List<float[]> embed(List<String> texts) throws IOException {
-    JsonNode r = check(http.post(predictPath(), predictBody(texts).toString()), "predict");
+    JsonNode r = http.post(predictPath(), predictBody(texts).toString()).ok("predict with ml-commons").body();
     List<float[]> out = new ArrayList<>();
     for (JsonNode result : r.path("inference_results")) {
       out.add(VectorJson.floats(result.path("output").get(0).path("data")));
@@ -199,12 +200,5 @@ final class Incumbent {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static JsonNode check(Http.Response r, String what) throws IOException {
-    if (r.status() >= 300) {
-      throw new IOException("ml-commons " + what + ": HTTP " + r.status() + " " + r.body());
-    }
-    return r.body();
   }
 }

@@ -22,14 +22,14 @@ public final class IndexSetup {
   public static void putPipeline(Http http, String id, ObjectNode processor) throws IOException {
     ObjectNode pipeline = JsonFiles.mapper().createObjectNode();
     pipeline.putArray("processors").addObject().set("modernbert_embedding", processor);
-    check(http.put("/_ingest/pipeline/" + id, pipeline.toString()), "create pipeline " + id);
+    http.put("/_ingest/pipeline/" + id, pipeline.toString()).ok("create pipeline " + id);
   }
 
   /** The recommended index body for {@code model}, with a default pipeline (or none) and this many shards. */
   public static ObjectNode indexBody(Http http, String model, String pipeline, int shards, int replicas)
       throws IOException {
-    ObjectNode body = (ObjectNode) check(http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body"),
-        "get the mapping").body();
+    ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body")
+        .ok("get the mapping").body();
     body.remove("_meta");
     ObjectNode settings = ((ObjectNode) body.get("settings")).put("number_of_shards", shards)
         .put("number_of_replicas", replicas);
@@ -42,14 +42,6 @@ public final class IndexSetup {
   /** Deletes {@code index} if it exists and creates it with {@code body}. */
   public static void createIndex(Http http, String index, ObjectNode body) throws IOException {
     http.delete("/" + index);
-    check(http.put("/" + index, body.toString()), "create index " + index);
-  }
-
-  /** {@code r} when it succeeded; else an IOException saying what failed and the node's answer. */
-  static Http.Response check(Http.Response r, String what) throws IOException {
-    if (r.status() >= 300) {
-      throw new IOException("failed to " + what + ": HTTP " + r.status() + " " + r.body());
-    }
-    return r;
+    http.put("/" + index, body.toString()).ok("create index " + index);
   }
 }

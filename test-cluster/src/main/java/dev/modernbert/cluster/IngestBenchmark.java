@@ -106,7 +106,7 @@ final class IngestBenchmark {
         bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n")
             .append(JsonFiles.mapper().createObjectNode().put("body", texts.get(i))).append('\n');
       }
-      Http.Response r = check(http.bulk("/" + index + "/_bulk", bulk.toString()));
+      Http.Response r = http.bulk("/" + index + "/_bulk", bulk.toString()).ok("bulk into " + index);
       if (r.body().path("errors").asBoolean()) {
         throw new IOException("bulk into " + index + " failed: " + r.body().toString().substring(0, 500));
       }
@@ -117,7 +117,7 @@ final class IngestBenchmark {
   }
 
   private static JsonNode stats(BenchNode node) throws IOException {
-    return check(node.http.get("/_plugins/_modernbert/stats")).body().path("nodes").elements().next();
+    return node.http.get("/_plugins/_modernbert/stats").ok("read the stats").body().path("nodes").elements().next();
   }
 
   /** The engine in this JVM on the same texts, as the processor runs them, while the node is idle. */
@@ -139,12 +139,5 @@ final class IngestBenchmark {
       System.out.printf("%s: engine alone %.0f tokens/s; the node keeps %.0f%%%n", w.name(), engine,
           100 * row.path("tokens_per_s").asDouble() / engine);
     }
-  }
-
-  private static Http.Response check(Http.Response r) throws IOException {
-    if (r.status() >= 300) {
-      throw new IOException("HTTP " + r.status() + " " + r.body());
-    }
-    return r;
   }
 }

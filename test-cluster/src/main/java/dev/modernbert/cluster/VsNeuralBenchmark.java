@@ -82,7 +82,7 @@ final class VsNeuralBenchmark {
   private record Sides(BenchNode node, Incumbent incumbent) {
     static Sides create(BenchNode node, Incumbent incumbent) throws IOException {
       IndexSetup.putPipeline(node.http, "ours", IndexSetup.processor(node.model));
-      IndexSetup.check(node.http.put("/_ingest/pipeline/theirs", incumbent.pipeline("body_vector")), "pipeline");
+      node.http.put("/_ingest/pipeline/theirs", incumbent.pipeline("body_vector")).ok("create pipeline theirs");
       for (String kind : List.of("short", "long", "warm")) {
         node.createIndex("ours-" + kind, "ours", body -> { });
         // their index: the same vector field (dimension, HNSW parameters), one vector per document
@@ -129,7 +129,7 @@ final class VsNeuralBenchmark {
     ObjectNode body = JsonFiles.mapper().createObjectNode().put("model", node.model).put("prefix", "");
     ArrayNode list = body.putArray("texts");
     texts.forEach(list::add);
-    JsonNode r = IndexSetup.check(node.http.post("/_plugins/_modernbert/_embed", body.toString()), "_embed").body();
+    JsonNode r = node.http.post("/_plugins/_modernbert/_embed", body.toString()).ok("_embed").body();
     List<float[]> out = new ArrayList<>();
     for (JsonNode e : r.path("embeddings")) {
       out.add(VectorJson.floats(e.path("embedding")));
@@ -150,14 +150,14 @@ final class VsNeuralBenchmark {
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       TokenizedText t = tokenizer.encode(text);
-      JsonNode chunks = IndexSetup.check(node.http.get("/ours-long/_doc/" + i), "get").body().path("_source")
+      JsonNode chunks = node.http.get("/ours-long/_doc/" + i).ok("get document " + i).body().path("_source")
           .path("body_chunks");
       ourCovered += (double) coveredCharacters(chunks) / text.length();
       // t frames the text with <s> and </s>: content token i is t[i]
       int kept = Math.min(INCUMBENT_TOKENS - 2, t.length() - 2);
       int keptChars = t.ends()[kept];
       theirCovered += (double) keptChars / text.length();
-      float[] theirs = VectorJson.floats(IndexSetup.check(node.http.get("/theirs-long/_doc/" + i), "get").body()
+      float[] theirs = VectorJson.floats(node.http.get("/theirs-long/_doc/" + i).ok("get document " + i).body()
           .path("_source").path("body_vector"));
       List<float[]> mine = ourVectors(node, List.of(text.substring(0, keptChars), text));
       double head = Pooling.cosine(theirs, mine.get(0));
