@@ -206,8 +206,17 @@ public final class ModernBertGraphCompiler {
   /** Softmax(q·kᵀ·scale + mask)·v on [B, H, S, D], emitted into {@code b}; the softmax runs in fp32. */
   private String fullAttention(OnnxGraphBuilder b, String q, String k, String v, String mask) {
     String kT = b.op("Transpose", new String[] {k}, Map.of("perm", new long[] {0, 1, 3, 2}));
+    return maskedAttention(b, q, kT, v, mask, scale(), half);
+  }
+
+  /**
+   * {@code softmax(q·kT·scale + mask)·v} emitted into {@code b}, keys already transposed; the scores, the additive
+   * mask and the softmax are fp32 also when {@code half} (fp16 q, k, v): −1e9 does not fit in fp16.
+   */
+  static String maskedAttention(OnnxGraphBuilder b, String q, String kT, String v, String mask, float scale,
+      boolean half) {
     String raw = b.op("MatMul", q, kT);
-    String scores = b.op("Add", b.op("Mul", half ? b.cast(raw, TensorProto.DataType.FLOAT) : raw, b.scalar(scale())),
+    String scores = b.op("Add", b.op("Mul", half ? b.cast(raw, TensorProto.DataType.FLOAT) : raw, b.scalar(scale)),
         mask);
     String probs = b.op("Softmax", new String[] {scores}, Map.of("axis", -1));
     return b.op("MatMul", half ? b.cast(probs, TensorProto.DataType.FLOAT16) : probs, v);

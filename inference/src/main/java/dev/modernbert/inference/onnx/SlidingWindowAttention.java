@@ -1,6 +1,5 @@
 package dev.modernbert.inference.onnx;
 
-import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.util.Map;
 
 /**
@@ -91,11 +90,7 @@ final class SlidingWindowAttention {
     String kWin = windows(b, b.op("Pad", k, kvPads), 2, blocked);
     String vWin = windows(b, b.op("Pad", v, kvPads), 2, blocked);
     String kT = b.op("Transpose", new String[] {kWin}, Map.of("perm", new long[] {0, 1, 2, 4, 3}));
-    String raw = b.op("MatMul", qBlocks, kT);
-    String scores = b.op("Add", b.op("Mul", half ? b.cast(raw, TensorProto.DataType.FLOAT) : raw, b.scalar(scale)),
-        mask);
-    String probs = b.op("Softmax", new String[] {scores}, Map.of("axis", -1));
-    String o = b.op("MatMul", half ? b.cast(probs, TensorProto.DataType.FLOAT16) : probs, vWin);
+    String o = ModernBertGraphCompiler.maskedAttention(b, qBlocks, kT, vWin, mask, scale, half);
     return b.op("Slice", b.op("Reshape", o, b.ints(0, 0, -1, headDim)), b.ints(0), seqLen, b.ints(2));
   }
 }
