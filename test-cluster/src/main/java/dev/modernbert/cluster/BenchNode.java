@@ -1,6 +1,7 @@
 package dev.modernbert.cluster;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.BenchmarksFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -53,6 +54,22 @@ final class BenchNode implements AutoCloseable {
     edit.accept(body);
     IndexSetup.createIndex(http, index, body);
     return body;
+  }
+
+  /** {@code bench-results/<bench>-<shape>.<ext>}: where a benchmark's results go. */
+  static Path resultFile(String bench, String shape, String ext) {
+    return Path.of("bench-results", bench + "-" + shape + "." + ext);
+  }
+
+  /**
+   * Saves {@code report} as JSON and as its BENCHMARKS.md section, titled with the command that made it and
+   * {@code about}, with {@code figure} (or none) below the table.
+   */
+  static void save(String bench, String shape, String about, ObjectNode report, Path figure) throws IOException {
+    Path json = resultFile(bench, shape, "json");
+    BenchmarksFile.save(json, bench + "-" + shape, "`./modernbert bench " + bench + " --shape " + shape + "` ("
+        + about + ")", report, figure);
+    System.out.println("\nwritten " + json + (figure == null ? "" : ", " + figure) + " and BENCHMARKS.md");
   }
 
   static String machine() {

@@ -3,7 +3,6 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.chunking.ChunkingOptions;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.DocumentEmbedder;
@@ -58,11 +57,7 @@ final class IngestBenchmark {
         engineAlone(node.modelDir(), workloads.get(i), (ObjectNode) rows.get(i), node.work);
       }
     }
-    Path json = Path.of("bench-results/ingest-" + shape + ".json");
-    BenchmarksFile.save(json, "ingest-" + shape, "`./modernbert bench ingest --shape " + shape + "` "
-        + "(one node, _bulk of 100, default chunking)",
-        report);
-    System.out.println("\nwritten " + json + " and BENCHMARKS.md");
+    BenchNode.save("ingest", shape, "one node, _bulk of 100, default chunking", report, null);
     return 0;
   }
 

@@ -3,12 +3,10 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.stats.LatencyRecorder;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,11 +41,7 @@ final class QueryBenchmark {
             .map(JsquadCorpus.Question::text).toList();
         measure(node, sizes[s], questions, rows);
       }
-      Path json = Path.of("bench-results/query-" + shape + ".json");
-      BenchmarksFile.save(json, "query-" + shape, "`./modernbert bench query --shape " + shape + "` "
-          + "(client-side ms, one client, k = 10)",
-          report);
-      System.out.println("\nwritten " + json + " and BENCHMARKS.md");
+      BenchNode.save("query", shape, "client-side ms, one client, k = 10", report, null);
     }
     return 0;
   }

@@ -3,7 +3,6 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
@@ -68,13 +67,11 @@ final class VsNeuralBenchmark {
       }
       queryLatency(node, sides, questions, rows);
     }
-    Path json = Path.of("bench-results/vs-neural-" + shape + ".json");
-    Path png = Path.of("bench-results/vs-neural-" + shape + ".png");
+    Path png = BenchNode.resultFile("vs-neural", shape, "png");
     BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + shape + ", " + BenchNode.machine() + ")",
         OURS, THEIRS, panels(rows));
-    BenchmarksFile.save(json, "vs-neural-" + shape, "`./modernbert bench vs-neural --shape " + shape + "` (one node,"
-        + " same model; advantage = how many times better " + OURS + " is)", report, png);
-    System.out.println("\nwritten " + json + ", " + png + " and BENCHMARKS.md");
+    BenchNode.save("vs-neural", shape, "one node, same model; advantage = how many times better " + OURS + " is",
+        report, png);
     return 0;
   }
 
