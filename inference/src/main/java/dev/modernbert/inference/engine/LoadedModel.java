@@ -6,7 +6,6 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompileOptions;
 import dev.modernbert.inference.onnx.CompiledModelCache;
 import dev.modernbert.inference.reference.ReferenceEncoder;
-import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.runtime.OnnxSessions;
 import dev.modernbert.inference.runtime.TokenBudgetBatcher;
@@ -63,18 +62,9 @@ public final class LoadedModel implements AutoCloseable {
     }
     Path cache = s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR);
     CompileOptions fp32 = new CompileOptions(s.attention(), folder.profile().pooling(), false);
-    if (!OnnxSessions.triesCuda(s.device())) {
-      return OnnxSessions.open(CompiledModelCache.graph(folder, fp32, cache), s.device(), s.intraOpThreads());
-    }
-    OnnxSessions.Opened opened = OnnxSessions.open(CompiledModelCache.graph(folder,
-        fp32.withPrecision(CompileOptions.Precision.FP16), cache), s.device(), s.intraOpThreads());
-    if (!opened.device().equals("cpu")) {
-      return opened;
-    }
-    opened.session().close();
-    OnnxSessions.Opened cpu = OnnxSessions.open(CompiledModelCache.graph(folder, fp32, cache), DeviceSpec.parse("cpu"),
-        s.intraOpThreads());
-    return new OnnxSessions.Opened(cpu.session(), cpu.device(), opened.fallbackReason());
+    return OnnxSessions.open(
+        () -> CompiledModelCache.graph(folder, fp32.withPrecision(CompileOptions.Precision.FP16), cache),
+        () -> CompiledModelCache.graph(folder, fp32, cache), s.device(), s.intraOpThreads());
   }
 
   private static String firstLine(String s) {

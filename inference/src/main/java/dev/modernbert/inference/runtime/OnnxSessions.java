@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.logging.Logger;
 
@@ -20,11 +21,27 @@ public final class OnnxSessions {
 
   private OnnxSessions() {}
 
+  /** Where a graph file comes from; it may be compiled on demand. */
+  @FunctionalInterface
+  public interface GraphSource {
+    Path path() throws IOException;
+  }
+
   /** Opens {@code graph} with {@code intraOpThreads} threads (0 = runtime default) on {@code device}. */
-  public static Opened open(Path graph, DeviceSpec device, int intraOpThreads) throws OrtException {
+  public static Opened open(Path graph, DeviceSpec device, int intraOpThreads) throws OrtException, IOException {
+    return open(() -> graph, () -> graph, device, intraOpThreads);
+  }
+
+  /**
+   * Opens the graph {@code forCuda} gives on CUDA when CUDA is tried, else — or when CUDA cannot load — the graph
+   * {@code forCpu} gives on the CPU; each source is asked only when its device is used.
+   */
+  public static Opened open(GraphSource forCuda, GraphSource forCpu, DeviceSpec device, int intraOpThreads)
+      throws OrtException, IOException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     String reason = null;
     if (triesCuda(device)) {
+      Path graph = forCuda.path();
       try (OrtSession.SessionOptions options = options(intraOpThreads)) {
         options.addCUDA(device.cudaDevice());
         return new Opened(env.createSession(graph.toString(), options), "cuda:" + device.cudaDevice(), null);
@@ -33,6 +50,7 @@ public final class OnnxSessions {
         LOG.warning(reason);
       }
     }
+    Path graph = forCpu.path();
     OrtSession.SessionOptions options = options(intraOpThreads);
     try {
       return new Opened(env.createSession(graph.toString(), options), "cpu", reason);
@@ -41,8 +59,8 @@ public final class OnnxSessions {
     }
   }
 
-  /** Whether {@link #open} tries CUDA for {@code device}: asked for, or {@code auto} and the runtime lists it. */
-  public static boolean triesCuda(DeviceSpec device) {
+  /** Whether CUDA is tried for {@code device}: asked for, or {@code auto} and the runtime lists it. */
+  private static boolean triesCuda(DeviceSpec device) {
     return device.kind() == DeviceSpec.Kind.CUDA
         || (device.kind() == DeviceSpec.Kind.AUTO && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
   }
