@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -185,7 +185,15 @@ final class Incumbent {
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(Files::isRegularFile).sorted().toList();
     }
-    try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+    MessageDigest sha256;
+    try {
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    // the digest is taken on the way to the file: the zip is not read back
+    try (OutputStream out = new DigestOutputStream(Files.newOutputStream(zip), sha256);
+        ZipOutputStream z = new ZipOutputStream(out)) {
       z.setLevel(1);
       for (Path f : files) {
         z.putNextEntry(new ZipEntry(f.getFileName().toString()));
@@ -193,12 +201,6 @@ final class Incumbent {
         z.closeEntry();
       }
     }
-    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(zip),
-        MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(sha256.digest());
   }
 }
