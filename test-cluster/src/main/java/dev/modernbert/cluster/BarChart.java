@@ -3,12 +3,14 @@ package dev.modernbert.cluster;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -64,7 +66,11 @@ final class BarChart {
     double max = Math.max(Math.max(p.ours(), p.theirs()), 1e-9);
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
-    g.drawString(p.title(), x0 + 12, 70);
+    int y = 62;
+    for (String line : lines(g.getFontMetrics(), p.title(), PANEL_WIDTH - 24)) {
+      g.drawString(line, x0 + 12, y);
+      y += 15;
+    }
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     double[] values = {p.ours(), p.theirs()};
     Color[] colors = {OURS, THEIRS};
@@ -79,5 +85,24 @@ final class BarChart {
     g.setStroke(new BasicStroke(1));
     g.drawLine(x0 + 40, bottom, x0 + PANEL_WIDTH - 20, bottom);
     g.drawString(p.unit(), x0 + 50, bottom + 20);
+  }
+
+  /** {@code text} broken at spaces into lines at most {@code width} pixels wide (a longer word gets its own line). */
+  static List<String> lines(FontMetrics metrics, String text, int width) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      String candidate = line.isEmpty() ? word : line + " " + word;
+      if (!line.isEmpty() && metrics.stringWidth(candidate) > width) {
+        lines.add(line.toString());
+        line.setLength(0);
+        line.append(word);
+      } else {
+        line.setLength(0);
+        line.append(candidate);
+      }
+    }
+    lines.add(line.toString());
+    return lines;
   }
 }

@@ -165,9 +165,28 @@ final class Incumbent {
   /** A neural-search {@code text_embedding} pipeline from {@code body} to {@code vectorField}. */
   String pipeline(String vectorField) {
     ObjectNode p = JsonFiles.mapper().createObjectNode();
-    p.putArray("processors").addObject().putObject("text_embedding").put("model_id", modelId)
-        .putObject("field_map").put("body", vectorField);
+    embedding(p.putArray("processors"), "body", vectorField);
     return p.toString();
+  }
+
+  /**
+   * neural-search's way with long text: {@code text_chunking} of {@code body} into {@code passagesField}
+   * ({@code fixed_token_length} windows of the {@code standard} tokenizer), then {@code text_embedding} of each
+   * passage into the nested {@code vectorsField} (one {@code knn} vector per passage).
+   */
+  String chunkingPipeline(String passagesField, String vectorsField, int tokenLimit, double overlapRate) {
+    ObjectNode p = JsonFiles.mapper().createObjectNode();
+    ArrayNode processors = p.putArray("processors");
+    ObjectNode chunking = processors.addObject().putObject("text_chunking");
+    chunking.putObject("algorithm").putObject("fixed_token_length").put("token_limit", tokenLimit)
+        .put("overlap_rate", overlapRate).put("tokenizer", "standard");
+    chunking.putObject("field_map").put("body", passagesField);
+    embedding(processors, passagesField, vectorsField);
+    return p.toString();
+  }
+
+  private void embedding(ArrayNode processors, String from, String to) {
+    processors.addObject().putObject("text_embedding").put("model_id", modelId).putObject("field_map").put(from, to);
   }
 
   /** A neural-search {@code neural} query for {@code text} on {@code vectorField}. */

@@ -22,16 +22,22 @@ import java.util.List;
  * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200]}: this plugin
  * and OpenSearch's own ml-commons + neural-search on one node, serving the same random-weight model — ours
  * from the checkpoint, theirs from this project's ONNX export of it ({@code --attention full}, pooling left to
- * ml-commons). Same documents through {@code modernbert_embedding} and through {@code text_embedding}; the same
- * questions through {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s on JSQuAD
- * paragraphs and on ~8k-token documents (with how much of each document a vector covers), and query latency;
- * writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
+ * ml-commons). Same documents through {@code modernbert_embedding} and through {@code text_embedding} (long
+ * documents also through {@code text_chunking} + {@code text_embedding}); the same questions through
+ * {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s on JSQuAD paragraphs and on
+ * ~8k-token documents (with how much of each document the vectors cover and where passages end), and query
+ * latency; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
  */
 final class VsNeuralBenchmark {
   private static final String OURS = "modernbert-search";
   private static final String THEIRS = "ml-commons + neural-search";
   /** ml-commons' tokenizer keeps 512 tokens, two of them special. */
   private static final int INCUMBENT_TOKENS = 512;
+  /** {@code text_chunking} as PLATFORM.md measured it: windows of 384 standard-tokenizer tokens, overlap 0.1. */
+  private static final int CHUNKING_TOKENS = 384;
+  private static final double CHUNKING_OVERLAP = 0.1;
+  /** Our windows when compared with theirs: passage-sized (their passages are ~250–360 model tokens). */
+  private static final int PASSAGE_TOKENS = 384;
 
   private VsNeuralBenchmark() {}
 
@@ -59,11 +65,19 @@ final class VsNeuralBenchmark {
       report.put("min_cosine_short_texts", agreement(node, incumbent, corpus.questions().subList(0, 32).stream()
           .map(JsquadCorpus.Question::text).toList(), paragraphs.subList(0, Math.min(32, docs))));
       sides.warmUp(paragraphs.subList(Math.max(0, docs - 20), docs));
-      rows.add(sides.ingest("JSQuAD paragraphs: ingest", "docs/s", "short", paragraphs));
+      double theirs = sides.docsPerSecond("theirs-short", paragraphs, THEIRS);
+      rows.add(ingestRow("JSQuAD paragraphs: ingest", sides.docsPerSecond("ours-short", paragraphs, OURS), theirs));
       try (ModelTokenizer tokenizer = ModelTokenizer.load(node.modelDir())) {
         List<String> longTexts = longDocuments(tokenizer, corpus, longDocs, folder.maxTokens() - 32);
-        rows.add(sides.ingest("~8k-token documents: ingest", "docs/s", "long", longTexts));
-        coverage(node, incumbent, tokenizer, longTexts, report, rows);
+        theirs = sides.docsPerSecond("theirs-long", longTexts, THEIRS);
+        double chunked = sides.docsPerSecond("theirs-chunked", longTexts, THEIRS + " with text_chunking");
+        double ours = sides.docsPerSecond("ours-long", longTexts, OURS);
+        double passages = sides.docsPerSecond("ours-passages", longTexts, OURS + " in " + PASSAGE_TOKENS
+            + "-token windows");
+        rows.add(ingestRow("~8k-token documents: ingest", ours, theirs));
+        rows.add(ingestRow("~8k-token documents in passages: ingest", passages, chunked));
+        coverage(node, tokenizer, longTexts, report, rows);
+        chunkedCoverage(node, tokenizer, longTexts, report, rows);
       }
       queryLatency(node, sides, questions, rows);
     }
@@ -79,14 +93,36 @@ final class VsNeuralBenchmark {
   private record Sides(BenchNode node, Incumbent incumbent) {
     static Sides create(BenchNode node, Incumbent incumbent) throws IOException {
       IndexSetup.putPipeline(node.http, "ours", IndexSetup.processor(node.model));
+      ObjectNode passages = IndexSetup.processor(node.model);
+      passages.putObject("chunking").put("max_tokens", PASSAGE_TOKENS);
+      IndexSetup.putPipeline(node.http, "ours-passages", passages);
       node.http.put("/_ingest/pipeline/theirs", incumbent.pipeline("body_vector")).ok("create pipeline theirs");
+      node.http.put("/_ingest/pipeline/theirs-chunked", incumbent.chunkingPipeline("body_passages",
+          "body_passage_vectors", CHUNKING_TOKENS, CHUNKING_OVERLAP)).ok("create pipeline theirs-chunked");
       for (String kind : List.of("short", "long", "warm")) {
         node.createIndex("ours-" + kind, "ours", body -> { });
         // their index: the same vector field (dimension, HNSW parameters), one vector per document
         node.createIndex("theirs-" + kind, "theirs", body -> ((ObjectNode) body.path("mappings").path("properties"))
             .remove("body_chunks"));
       }
+      node.createIndex("ours-passages", "ours-passages", body -> { });
+      node.createIndex("theirs-chunked", "theirs-chunked", Sides::chunkedIndex);
       return new Sides(node, incumbent);
+    }
+
+    /**
+     * Their chunked index as neural-search documents it: the passages, and a nested field holding one
+     * {@code knn} vector per passage (our vector field's dimension and HNSW parameters). The standard tokenizer
+     * makes one token per kanji or kana, so an ~8k-token document is far over the 10,000 analyzed tokens an
+     * index allows by default (PLATFORM.md: every document fails with HTTP 500).
+     */
+    private static void chunkedIndex(ObjectNode body) {
+      ObjectNode properties = (ObjectNode) body.path("mappings").path("properties");
+      properties.remove("body_chunks");
+      JsonNode vector = properties.remove("body_vector");
+      properties.putObject("body_passages").put("type", "text");
+      properties.putObject("body_passage_vectors").put("type", "nested").putObject("properties").set("knn", vector);
+      ((ObjectNode) body.path("settings")).put("index.analyze.max_token_count", 1_000_000);
     }
 
     void warmUp(List<String> texts) throws IOException {
@@ -94,13 +130,17 @@ final class VsNeuralBenchmark {
       IngestBenchmark.bulkIndex(node.http, "theirs-warm", texts, "warm-up " + THEIRS);
     }
 
-    ObjectNode ingest(String measure, String unit, String kind, List<String> texts) throws IOException {
-      double theirs = texts.size() / IngestBenchmark.bulkIndex(node.http, "theirs-" + kind, texts, THEIRS);
-      double ours = texts.size() / IngestBenchmark.bulkIndex(node.http, "ours-" + kind, texts, OURS);
-      node.http.post("/ours-" + kind + ",theirs-" + kind + "/_refresh", "{}");
-      System.out.printf("%s: %s %.1f, %s %.1f %s (%.2f×)%n", measure, OURS, ours, THEIRS, theirs, unit, ours / theirs);
-      return row(measure, unit, ours, theirs, ours / theirs);
+    /** Bulk-indexes {@code texts} into {@code index} (through its default pipeline); documents per second. */
+    double docsPerSecond(String index, List<String> texts, String who) throws IOException {
+      double perSecond = texts.size() / IngestBenchmark.bulkIndex(node.http, index, texts, who);
+      node.http.post("/" + index + "/_refresh", "{}").ok("refresh " + index);
+      return perSecond;
     }
+  }
+
+  private static ObjectNode ingestRow(String measure, double ours, double theirs) {
+    System.out.printf("%s: %s %.2f, %s %.2f docs/s (%.2f×)%n", measure, OURS, ours, THEIRS, theirs, ours / theirs);
+    return row(measure, "docs/s", ours, theirs, ours / theirs);
   }
 
   private static ObjectNode row(String measure, String unit, double ours, double theirs, double advantage) {
@@ -136,35 +176,32 @@ final class VsNeuralBenchmark {
   }
 
   /**
-   * For each long document: how many of its tokens each side's vectors cover, and which text the incumbent's
-   * vector really is — its cosine with our vector of the first 510 text tokens and with that of the whole text.
+   * For each long document: how much of it each side's vectors cover, and which text the incumbent's
+   * {@code text_embedding} vector really is — its cosine with our vector of the first 510 text tokens and with
+   * that of the whole text.
    */
-  private static void coverage(BenchNode node, Incumbent incumbent, ModelTokenizer tokenizer, List<String> texts,
-      ObjectNode report, ArrayNode rows) throws IOException {
+  private static void coverage(BenchNode node, ModelTokenizer tokenizer, List<String> texts, ObjectNode report,
+      ArrayNode rows) throws IOException {
     double ourCovered = 0;
     double theirCovered = 0;
     double headCos = 1;
     double wholeCos = -1;
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
-      TokenizedText t = tokenizer.encode(text);
-      JsonNode chunks = node.http.get("/ours-long/_doc/" + i).ok("get document " + i).body().path("_source")
-          .path("body_chunks");
-      ourCovered += (double) coveredCharacters(chunks) / text.length();
-      // t frames the text with <s> and </s>: content token i is t[i]
-      int kept = Math.min(INCUMBENT_TOKENS - 2, t.length() - 2);
-      int keptChars = t.ends()[kept];
-      theirCovered += (double) keptChars / text.length();
-      float[] theirs = VectorJson.floats(node.http.get("/theirs-long/_doc/" + i).ok("get document " + i).body()
-          .path("_source").path("body_vector"));
-      List<float[]> mine = ourVectors(node, List.of(text.substring(0, keptChars), text));
+      List<PassageSpans.Span> chunks = ourChunks(node, "ours-long", i);
+      int ours = PassageSpans.covered(chunks);
+      ourCovered += (double) ours / text.length();
+      Kept kept = Kept.of(tokenizer, text);
+      theirCovered += (double) kept.characters() / text.length();
+      float[] theirs = VectorJson.floats(source(node, "theirs-long", i).path("body_vector"));
+      List<float[]> mine = ourVectors(node, List.of(text.substring(0, kept.characters()), text));
       double head = Pooling.cosine(theirs, mine.get(0));
       double whole = Pooling.cosine(theirs, mine.get(1));
       headCos = Math.min(headCos, head);
       wholeCos = Math.max(wholeCos, whole);
       System.out.printf("document %d: %d tokens, %d characters; ours: %d chunk(s) covering %d characters; theirs:"
-          + " cosine %.5f with our vector of its first %d tokens, %.5f with that of the whole text%n", i, t.length(),
-          text.length(), chunks.size(), coveredCharacters(chunks), head, kept, whole);
+          + " cosine %.5f with our vector of its first %d tokens, %.5f with that of the whole text%n", i,
+          kept.textTokens(), text.length(), chunks.size(), ours, head, kept.tokens(), whole);
     }
     rows.add(row("~8k-token documents: share of each document its vectors cover", "%", 100 * ourCovered / texts.size(),
         100 * theirCovered / texts.size(), ourCovered / theirCovered));
@@ -172,17 +209,96 @@ final class VsNeuralBenchmark {
         .put("incumbent_vector_vs_whole_text_max_cosine", wholeCos);
   }
 
-  /** Characters of the document inside at least one chunk. */
-  static int coveredCharacters(JsonNode chunks) {
-    int covered = 0;
-    int reached = 0;
-    for (JsonNode c : chunks) {
-      int start = Math.max(reached, c.path("start").asInt());
-      int end = c.path("end").asInt();
-      covered += Math.max(0, end - start);
-      reached = Math.max(reached, end);
+  /**
+   * The same long documents in passages — theirs through {@code text_chunking} + {@code text_embedding}, ours in
+   * {@link #PASSAGE_TOKENS}-token windows: how many passages, how much of each document the passages' vectors
+   * cover (a passage over 510 model tokens is cut by ml-commons), how many passages end at a sentence end, and
+   * whether their passage vectors are the model's (cosine with ours of the same strings).
+   */
+  private static void chunkedCoverage(BenchNode node, ModelTokenizer tokenizer, List<String> texts,
+      ObjectNode report, ArrayNode rows) throws IOException {
+    double ourCovered = 0;
+    double theirCovered = 0;
+    int ourChunks = 0;
+    int ourSentenceEnds = 0;
+    int passages = 0;
+    int sentenceEnds = 0;
+    int cut = 0;
+    int maxTokens = 0;
+    double minCos = 1;
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      List<PassageSpans.Span> chunks = ourChunks(node, "ours-passages", i);
+      ourCovered += (double) PassageSpans.covered(chunks) / text.length();
+      ourChunks += chunks.size();
+      ourSentenceEnds += PassageSpans.endingAtSentenceEnds(text, chunks);
+      JsonNode source = source(node, "theirs-chunked", i);
+      List<String> strings = new ArrayList<>();
+      source.path("body_passages").forEach(p -> strings.add(p.asText()));
+      List<PassageSpans.Span> spans = PassageSpans.locate(text, strings);
+      List<PassageSpans.Span> embedded = new ArrayList<>();
+      for (int p = 0; p < spans.size(); p++) {
+        Kept kept = Kept.of(tokenizer, strings.get(p));
+        embedded.add(new PassageSpans.Span(spans.get(p).start(), spans.get(p).start() + kept.characters()));
+        cut += kept.cut() ? 1 : 0;
+        maxTokens = Math.max(maxTokens, kept.textTokens());
+      }
+      theirCovered += (double) PassageSpans.covered(embedded) / text.length();
+      passages += spans.size();
+      sentenceEnds += PassageSpans.endingAtSentenceEnds(text, spans);
+      minCos = Math.min(minCos, passageAgreement(node, strings, source.path("body_passage_vectors")));
     }
-    return covered;
+    System.out.printf("in passages: ours %d (%d ending at a sentence end); theirs %d (%.1f per document, up to %d"
+        + " model tokens, %d over %d, %d ending at a sentence end); their passage vectors vs ours of the same"
+        + " passages: min cosine %.6f%n", ourChunks, ourSentenceEnds, passages, (double) passages / texts.size(),
+        maxTokens, cut, INCUMBENT_TOKENS - 2, sentenceEnds, minCos);
+    rows.add(row("~8k-token documents in passages: share of each document the vectors cover", "%",
+        100 * ourCovered / texts.size(), 100 * theirCovered / texts.size(), ourCovered / theirCovered));
+    double ourShare = 100.0 * ourSentenceEnds / ourChunks;
+    double theirShare = 100.0 * sentenceEnds / passages;
+    rows.add(row("~8k-token documents in passages: passages ending at a sentence end", "%", ourShare, theirShare,
+        ourShare / theirShare));
+    report.put("passages_per_long_document", (double) ourChunks / texts.size())
+        .put("incumbent_passages_per_long_document", (double) passages / texts.size())
+        .put("incumbent_passages_over_510_tokens", cut).put("incumbent_passage_max_model_tokens", maxTokens)
+        .put("incumbent_passage_vectors_vs_ours_min_cosine", minCos);
+  }
+
+  /** The smallest cosine between their stored passage vectors and our vectors of the same passage strings. */
+  private static double passageAgreement(BenchNode node, List<String> passages, JsonNode vectors) throws IOException {
+    List<float[]> ours = ourVectors(node, passages);
+    double min = 1;
+    for (int p = 0; p < passages.size(); p++) {
+      min = Math.min(min, Pooling.cosine(ours.get(p), VectorJson.floats(vectors.get(p).path("knn"))));
+    }
+    return min;
+  }
+
+  /** What ml-commons embeds of a text: its first 510 model tokens (the whole text when it has fewer). */
+  private record Kept(int textTokens, int tokens, int characters) {
+    static Kept of(ModelTokenizer tokenizer, String text) {
+      TokenizedText t = tokenizer.encode(text);
+      // t frames the text with <s> and </s>: content token i is t[i]
+      int kept = Math.min(INCUMBENT_TOKENS - 2, t.length() - 2);
+      return new Kept(t.length() - 2, kept, kept == t.length() - 2 ? text.length() : t.ends()[kept]);
+    }
+
+    boolean cut() {
+      return tokens < textTokens;
+    }
+  }
+
+  private static List<PassageSpans.Span> ourChunks(BenchNode node, String index, int doc) throws IOException {
+    List<PassageSpans.Span> spans = new ArrayList<>();
+    for (JsonNode c : source(node, index, doc).path("body_chunks")) {
+      spans.add(new PassageSpans.Span(c.path("start").asInt(), c.path("end").asInt()));
+    }
+    return spans;
+  }
+
+  private static JsonNode source(BenchNode node, String index, int doc) throws IOException {
+    return node.http.get("/" + index + "/_doc/" + doc).ok("get document " + doc + " of " + index).body()
+        .path("_source");
   }
 
   /** {@code neural} against {@code modernbert_knn} on the short-document indexes (same documents, one client). */
@@ -230,14 +346,15 @@ final class VsNeuralBenchmark {
     return out;
   }
 
-  private static List<BarChart.Panel> panels(ArrayNode rows) {
+  static List<BarChart.Panel> panels(ArrayNode rows) {
     List<BarChart.Panel> panels = new ArrayList<>();
     for (JsonNode r : rows) {
       String m = r.path("measure").asText();
-      if (m.contains("ingest") || m.contains("cover") || m.startsWith("query p50")) {
-        panels.add(new BarChart.Panel(m.replace(" (modernbert_knn vs neural)", "").replace("~8k-token documents: ",
-            "8k-token docs: ").replace("share of each document its vectors cover", "text covered"),
-            r.path("unit").asText(), r.path("modernbert").asDouble(), r.path("incumbent").asDouble()));
+      if (m.contains("ingest") || m.contains("cover") || m.contains("sentence end") || m.startsWith("query p50")) {
+        String title = m.replace(" (modernbert_knn vs neural)", "").replace("~8k-token documents", "8k-token docs")
+            .replaceAll("share of each document (its|the) vectors cover", "text covered");
+        panels.add(new BarChart.Panel(title, r.path("unit").asText(), r.path("modernbert").asDouble(),
+            r.path("incumbent").asDouble()));
       }
     }
     return panels;

@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The pure parts of {@code bench vs-neural}: its long documents, its coverage count and its chart. */
+/** The pure parts of {@code bench vs-neural}: its long documents, its chart. */
 class VsNeuralBenchmarkTest {
   @TempDir Path dir;
 
@@ -39,13 +39,6 @@ class VsNeuralBenchmarkTest {
   }
 
   @Test
-  void coverageCountsOverlappingChunksOnce() throws Exception {
-    var chunks = JsonFiles.mapper().readTree(
-        "[{\"start\":0,\"end\":10},{\"start\":8,\"end\":20},{\"start\":25,\"end\":30}]");
-    assertEquals(10 + 10 + 5, VsNeuralBenchmark.coveredCharacters(chunks));
-  }
-
-  @Test
   void chartHasOnePanelPerMeasure() throws Exception {
     Path png = dir.resolve("chart.png");
     BarChart.write(png, "title", "ours", "theirs", List.of(new BarChart.Panel("ingest", "docs/s", 50, 52),
@@ -53,5 +46,33 @@ class VsNeuralBenchmarkTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertEquals(3 * BarChart.PANEL_WIDTH, image.getWidth());
     assertTrue(image.getHeight() > 200);
+  }
+
+  @Test
+  void panelTitlesWrapWithinAPanel() {
+    java.awt.FontMetrics metrics = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics()
+        .getFontMetrics(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.BOLD, 12));
+    String title = "8k-token docs in passages: passages ending at a sentence end";
+    List<String> lines = BarChart.lines(metrics, title, 200);
+    assertTrue(lines.size() > 1, "wrapped: " + lines);
+    assertEquals(title, String.join(" ", lines), "no word lost or split");
+    lines.forEach(l -> assertTrue(metrics.stringWidth(l) <= 200, l));
+    assertEquals(List.of("short"), BarChart.lines(metrics, "short", 200));
+  }
+
+  @Test
+  void everyComparedMeasureButTheTailLatenciesGetsAPanel() throws Exception {
+    var rows = (com.fasterxml.jackson.databind.node.ArrayNode) JsonFiles.mapper().readTree("""
+        [{"measure":"JSQuAD paragraphs: ingest","unit":"docs/s","modernbert":50,"incumbent":52},
+         {"measure":"~8k-token documents in passages: passages ending at a sentence end","unit":"%",
+          "modernbert":100,"incumbent":3},
+         {"measure":"~8k-token documents: share of each document its vectors cover","unit":"%","modernbert":100,
+          "incumbent":6.5},
+         {"measure":"query p90, cached text (modernbert_knn vs neural)","unit":"ms","modernbert":8,"incumbent":28}]
+        """);
+    List<BarChart.Panel> panels = VsNeuralBenchmark.panels(rows);
+    assertEquals(List.of("JSQuAD paragraphs: ingest", "8k-token docs in passages: passages ending at a sentence end",
+        "8k-token docs: text covered"), panels.stream().map(BarChart.Panel::title).toList());
+    assertEquals(3, panels.get(1).theirs());
   }
 }
