@@ -1,6 +1,7 @@
 package dev.modernbert.plugin;
 
 import dev.modernbert.inference.download.HubEndpoint;
+import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,12 @@ public final class ModernBertSettings {
   public static final Setting<Integer> INFERENCE_THREADS = Setting.intSetting("plugins.modernbert.inference_threads",
       Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256, Property.NodeScope);
 
-  /** Padded tokens per inference batch. */
+  /**
+   * Padded tokens per inference batch; 0 (the default) picks by device: {@value EngineSettings#CPU_BATCH_TOKENS}
+   * on the CPU, {@value EngineSettings#CUDA_BATCH_TOKENS} on CUDA. A text longer than the budget runs alone.
+   */
   public static final Setting<Integer> MAX_BATCH_TOKENS = Setting.intSetting("plugins.modernbert.max_batch_tokens",
-      16384, 64, 1 << 22, Property.NodeScope);
+      0, 0, 1 << 22, Property.NodeScope);
 
   /** Tokens queued or running before new requests get HTTP 429. */
   public static final Setting<Long> QUEUE_MAX_TOKENS = Setting.longSetting("plugins.modernbert.queue_max_tokens",

@@ -10,7 +10,7 @@ import org.opensearch.test.OpenSearchTestCase;
 public class ModernBertSettingsTests extends OpenSearchTestCase {
   public void testDefaults() {
     assertEquals("auto", ModernBertSettings.DEVICE.get(Settings.EMPTY));
-    assertEquals(16384, (int) ModernBertSettings.MAX_BATCH_TOKENS.get(Settings.EMPTY));
+    assertEquals("by device", 0, (int) ModernBertSettings.MAX_BATCH_TOKENS.get(Settings.EMPTY));
     assertEquals(1000, (int) ModernBertSettings.QUERY_CACHE_SIZE.get(Settings.EMPTY));
     assertFalse("no network access unless enabled", ModernBertSettings.DOWNLOAD_ENABLED.get(Settings.EMPTY));
     assertTrue(ModernBertSettings.INFERENCE_THREADS.get(Settings.EMPTY) >= 1);
@@ -27,7 +27,7 @@ public class ModernBertSettingsTests extends OpenSearchTestCase {
   public void testBadValuesAreRefusedWithTheSettingNamed() {
     assertRefused(ModernBertSettings.DEVICE, "tpu");
     assertRefused(ModernBertSettings.DEVICE, "cuda:-1");
-    assertRefused(ModernBertSettings.MAX_BATCH_TOKENS, "10");
+    assertRefused(ModernBertSettings.MAX_BATCH_TOKENS, "-1");
     assertRefused(ModernBertSettings.QUEUE_MAX_TOKENS, "0");
     assertRefused(ModernBertSettings.QUERY_CACHE_SIZE, "-1");
     assertRefused(ModernBertSettings.INFERENCE_THREADS, "0");

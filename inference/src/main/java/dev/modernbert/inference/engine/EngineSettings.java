@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * @param attention local-layer attention of the compiled graph
  * @param device where ONNX Runtime runs
  * @param intraOpThreads ONNX Runtime threads per inference (0 = runtime default)
- * @param maxBatchTokens padded tokens per batch
+ * @param maxBatchTokens padded tokens per batch; 0 = by device ({@link #batchTokensOn})
  * @param cacheDir where compiled graphs are kept, or {@code null} for {@code <model>/.modernbert-cache}
  */
 public record EngineSettings(
@@ -22,10 +22,23 @@ public record EngineSettings(
   /** Which implementation runs the model. */
   public enum Engine { ONNX, REFERENCE }
 
-  /** ONNX Runtime, blocked attention, automatic device, 16k-token batches padded by at most 20% per text. */
+  /** Batch budget on the CPU when none is set: larger batches are slower there (activations leave the cache). */
+  public static final int CPU_BATCH_TOKENS = 2048;
+  /** Batch budget on CUDA when none is set: a GPU needs many sequences at once to be busy. */
+  public static final int CUDA_BATCH_TOKENS = 16384;
+
+  /** ONNX Runtime, blocked attention, automatic device, budget by device, texts padded by at most 20%. */
   public static EngineSettings defaults() {
-    return new EngineSettings(Engine.ONNX, AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 16384, null,
+    return new EngineSettings(Engine.ONNX, AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 0, null,
         TokenBudgetBatcher.DEFAULT_MAX_PADDING);
+  }
+
+  /** The batch budget for a model running on {@code device} ({@code cpu}, {@code cuda:N}): the set one, if any. */
+  public int batchTokensOn(String device) {
+    if (maxBatchTokens > 0) {
+      return maxBatchTokens;
+    }
+    return device.startsWith("cuda") ? CUDA_BATCH_TOKENS : CPU_BATCH_TOKENS;
   }
 
   public EngineSettings withEngine(Engine e) {

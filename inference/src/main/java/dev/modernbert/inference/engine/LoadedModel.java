@@ -42,8 +42,9 @@ public final class LoadedModel implements AutoCloseable {
       return new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
     }
     try {
-      return new OnnxEncoder(open(folder, s), folder.hiddenSize(), folder.padTokenId(),
-          new TokenBudgetBatcher(s.maxBatchTokens(), s.maxBatchPadding()), folder.profile().pooling());
+      OnnxSessions.Opened opened = open(folder, s);
+      return new OnnxEncoder(opened, folder.hiddenSize(), folder.padTokenId(),
+          new TokenBudgetBatcher(s.batchTokensOn(opened.device()), s.maxBatchPadding()), folder.profile().pooling());
     } catch (IOException e) {
       throw new InvalidModelException(folder.dir().getFileName() + ": cannot compile the ONNX graph: " + e.getMessage(), e);
     } catch (OrtException e) {

@@ -9,7 +9,9 @@ import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.testing.TestModels;
+import dev.modernbert.inference.random.RandomTokens;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +35,24 @@ class OnnxSessionsTest {
         float[] expected = cpu.encoder().hiddenStates(ids).get(0)[2];
         assertArrayEquals(expected, m.encoder().hiddenStates(ids).get(0)[2], 1e-6f);
       }
+    }
+  }
+
+  @Test
+  void theBatchBudgetFollowsTheDeviceTheModelRunsOn() {
+    EngineSettings byDevice = EngineSettings.defaults();
+    assertEquals(EngineSettings.CPU_BATCH_TOKENS, byDevice.batchTokensOn("cpu"));
+    assertEquals(EngineSettings.CUDA_BATCH_TOKENS, byDevice.batchTokensOn("cuda:1"));
+    assertEquals(512, byDevice.withBatching(512, 0.2).batchTokensOn("cuda:0"), "a set budget wins");
+    // CUDA asked for, the CPU runs it: the CPU's budget — 64 texts of 100 tokens go in batches of 20, not one
+    EngineSettings s = byDevice.withDevice(DeviceSpec.parse("cuda:0")).withCacheDir(cache);
+    try (LoadedModel m = LoadedModel.load(TestModels.folder(ModelShape.TINY), s)) {
+      List<int[]> texts = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        texts.add(RandomTokens.ids(100, i));
+      }
+      m.encoder().embeddings(texts);
+      assertEquals((64 + 19) / 20, ((OnnxEncoder) m.encoder()).batchCount());
     }
   }
 
