@@ -7,13 +7,10 @@ import dev.modernbert.inference.chunking.DocumentChunker;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
-import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.random.RandomCheckpointWriter;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,10 +27,7 @@ public final class ChunkBenchmark {
   /** Runs the benchmark with the given shape for the embedding comparison; returns the JSON report. */
   public static ObjectNode run(ModelShape shape, int sampleBytes, int runs, Path workDir, PrintStream out)
       throws Exception {
-    Path model = workDir.resolve("random-" + shape.id());
-    if (!Files.isRegularFile(model.resolve("model.safetensors"))) {
-      RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(shape, 1, DType.F32, false), model);
-    }
+    Path model = BenchCheckpoint.of(shape, workDir, out);
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     ObjectNode r = JsonFiles.mapper().createObjectNode();
     r.put("benchmark", "chunk");

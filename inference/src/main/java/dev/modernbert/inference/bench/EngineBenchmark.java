@@ -4,16 +4,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
-import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.model.ModernBertConfig;
 import dev.modernbert.inference.onnx.CompileOptions.AttentionMode;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.random.RandomCheckpointWriter;
 import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -40,11 +37,7 @@ public final class EngineBenchmark {
 
   /** Runs the benchmark, printing progress and the table to {@code out}; returns the JSON report. */
   public static ObjectNode run(Options o, PrintStream out) throws Exception {
-    Path model = o.workDir().resolve("random-" + o.shape().id());
-    if (!Files.isRegularFile(model.resolve("model.safetensors"))) {
-      out.println("writing random " + o.shape().id() + " checkpoint to " + model);
-      RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(o.shape(), 1, DType.F32, false), model);
-    }
+    Path model = BenchCheckpoint.of(o.shape(), o.workDir(), out);
     double matmul = MatMulProbe.gflops(2048, 5, o.threads());
     out.printf("ONNX Runtime MatMul 2048x2048x2048 fp32: %.1f GFLOP/s%n", matmul);
     Map<AttentionMode, LoadedModel> models = new EnumMap<>(AttentionMode.class);

@@ -1,6 +1,7 @@
 package dev.modernbert.inference.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.BatchBudgetBenchmark;
 import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.bench.ChunkBenchmark;
 import dev.modernbert.inference.bench.EngineBenchmark;
@@ -10,32 +11,41 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
-/** {@code bench engine|chunk …}: the benchmarks of the inference module; results printed and saved as JSON. */
+/** {@code bench engine|batching|chunk …}: the benchmarks of the inference module; results printed and saved as JSON. */
 final class BenchCommand implements Main.Command {
   @Override
   public void run(List<String> argv) throws Exception {
-    if (argv.isEmpty() || !(argv.get(0).equals("engine") || argv.get(0).equals("chunk"))) {
-      throw new UsageException("which benchmark? (engine or chunk)");
+    String which = argv.isEmpty() ? "" : argv.get(0);
+    if (!Set.of("engine", "batching", "chunk").contains(which)) {
+      throw new UsageException("which benchmark? (engine, batching or chunk)");
     }
-    Args a = Args.parse(argv.subList(1, argv.size()), Set.of(),
-        Set.of("shape", "lengths", "batch", "runs", "work-dir", "threads", "device", "json", "sample-bytes"));
+    Args a = Args.parse(argv.subList(1, argv.size()), Set.of(), Set.of("shape", "lengths", "budgets", "batch", "runs",
+        "work-dir", "threads", "device", "json", "sample-bytes"));
     Path work = Path.of(a.get("work-dir", System.getProperty("java.io.tmpdir") + "/modernbert-bench"));
-    if (argv.get(0).equals("chunk")) {
-      ModelShape shape = shape(a);
-      write(a, "chunk-" + shape.id(), ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000),
-          a.intValue("runs", 3), work, System.out));
-      return;
-    }
     ModelShape shape = shape(a);
-    int[] lengths;
-    try {
-      lengths = Arrays.stream(a.get("lengths", "512,2048,8192").split(",")).mapToInt(Integer::parseInt).toArray();
-    } catch (NumberFormatException e) {
-      throw new UsageException("--lengths must be comma-separated integers");
+    String name = which + "-" + shape.id();
+    switch (which) {
+      case "chunk" -> write(a, name, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000),
+          a.intValue("runs", 3), work, System.out));
+      case "batching" -> write(a, name, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
+          ints(a, "lengths", "96,384"), ints(a, "budgets", "1024,2048,4096,8192,16384"), a.intValue("runs", 3), work,
+          a.intValue("threads", 0), a.get("device", "auto")), System.out));
+      default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape, ints(a, "lengths",
+          "512,2048,8192"), a.intValue("batch", 1), a.intValue("runs", 3), work, a.intValue("threads", 0),
+          a.get("device", "auto")), System.out));
     }
-    write(a, "engine-" + shape.id(), EngineBenchmark.run(new EngineBenchmark.Options(shape, lengths,
-        a.intValue("batch", 1), a.intValue("runs", 3), work, a.intValue("threads", 0), a.get("device", "auto")),
-        System.out));
+  }
+
+  private static int[] ints(Args a, String option, String defaults) {
+    try {
+      int[] values = Arrays.stream(a.get(option, defaults).split(",")).mapToInt(Integer::parseInt).toArray();
+      if (Arrays.stream(values).anyMatch(v -> v < 1)) {
+        throw new UsageException("--" + option + " must be positive");
+      }
+      return values;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + option + " must be comma-separated integers");
+    }
   }
 
   private static ModelShape shape(Args a) {
@@ -55,6 +65,8 @@ final class BenchCommand implements Main.Command {
   @Override
   public String usage() {
     return "bench engine [--shape tiny|30m|70m|130m|310m] [--lengths 512,2048,8192] [--batch B] [--runs R]"
-        + " [--threads T] [--device D] [--json FILE]  |  bench chunk [--shape S] [--sample-bytes N] [--runs R]";
+        + " [--threads T] [--device D] [--json FILE]  |  bench batching [--shape S] [--lengths 96,384]"
+        + " [--budgets 1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench chunk [--shape S]"
+        + " [--sample-bytes N] [--runs R]";
   }
 }
