@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.Stats;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
@@ -16,17 +17,21 @@ import dev.modernbert.inference.tokenizer.TokenizedText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
- * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200]}: this plugin
- * and OpenSearch's own ml-commons + neural-search on one node, serving the same random-weight model — ours
- * from the checkpoint, theirs from this project's ONNX export of it ({@code --attention full}, pooling left to
- * ml-commons). Same documents through {@code modernbert_embedding} and through {@code text_embedding} (long
+ * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200] [--rounds 3]}:
+ * this plugin and OpenSearch's own ml-commons + neural-search on one node, serving the same random-weight model —
+ * ours from the checkpoint, theirs from this project's ONNX export of it ({@code --attention full}, pooling left
+ * to ml-commons). Same documents through {@code modernbert_embedding} and through {@code text_embedding} (long
  * documents also through {@code text_chunking} + {@code text_embedding}); the same questions through
- * {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s on JSQuAD paragraphs and on
- * ~8k-token documents (with how much of each document the vectors cover and where passages end), and query
- * latency; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
+ * {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s (median of the rounds) on
+ * JSQuAD paragraphs and on ~8k-token documents (with how much of each document the vectors cover and where
+ * passages end), and query latency; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
  */
 final class VsNeuralBenchmark {
   private static final String OURS = "modernbert-search";
@@ -47,6 +52,7 @@ final class VsNeuralBenchmark {
     int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size()), corpus.paragraphs().size());
     int longDocs = ClusterMain.intOption(argv, "--long-docs", 3);
     int queries = ClusterMain.intOption(argv, "--queries", 200);
+    int rounds = Math.max(1, ClusterMain.intOption(argv, "--rounds", 3));
     List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
     List<String> questions = corpus.questions().subList(0, Math.min(queries, corpus.questions().size())).stream()
         .map(JsquadCorpus.Question::text).toList();
@@ -61,21 +67,19 @@ final class VsNeuralBenchmark {
       OnnxExport.write(folder, CompileOptions.AttentionMode.FULL, export);
       System.out.println("registering and deploying the ONNX export in ml-commons...");
       Incumbent incumbent = Incumbent.deploy(node.http, export, node.model + "-onnx", folder.hiddenSize());
-      Sides sides = Sides.create(node, incumbent);
+      Sides sides = Sides.create(node, incumbent, report.putObject("ingest_docs_per_second_by_round"));
+      report.put("ingest_rounds", rounds);
       report.put("min_cosine_short_texts", agreement(node, incumbent, corpus.questions().subList(0, 32).stream()
           .map(JsquadCorpus.Question::text).toList(), paragraphs.subList(0, Math.min(32, docs))));
       sides.warmUp(paragraphs.subList(Math.max(0, docs - 20), docs));
-      double theirs = sides.docsPerSecond("theirs-short", paragraphs, THEIRS);
-      rows.add(ingestRow("JSQuAD paragraphs: ingest", sides.docsPerSecond("ours-short", paragraphs, OURS), theirs));
+      double[] perSecond = sides.docsPerSecond(paragraphs, rounds, "theirs-short", "ours-short");
+      rows.add(ingestRow("JSQuAD paragraphs: ingest", perSecond[1], perSecond[0]));
       try (ModelTokenizer tokenizer = ModelTokenizer.load(node.modelDir())) {
         List<String> longTexts = longDocuments(tokenizer, corpus, longDocs, folder.maxTokens() - 32);
-        theirs = sides.docsPerSecond("theirs-long", longTexts, THEIRS);
-        double chunked = sides.docsPerSecond("theirs-chunked", longTexts, THEIRS + " with text_chunking");
-        double ours = sides.docsPerSecond("ours-long", longTexts, OURS);
-        double passages = sides.docsPerSecond("ours-passages", longTexts, OURS + " in " + PASSAGE_TOKENS
-            + "-token windows");
-        rows.add(ingestRow("~8k-token documents: ingest", ours, theirs));
-        rows.add(ingestRow("~8k-token documents in passages: ingest", passages, chunked));
+        perSecond = sides.docsPerSecond(longTexts, rounds, "theirs-long", "theirs-chunked", "ours-long",
+            "ours-passages");
+        rows.add(ingestRow("~8k-token documents: ingest", perSecond[2], perSecond[0]));
+        rows.add(ingestRow("~8k-token documents in passages: ingest", perSecond[3], perSecond[1]));
         coverage(node, tokenizer, longTexts, report, rows);
         chunkedCoverage(node, tokenizer, longTexts, report, rows);
       }
@@ -89,9 +93,18 @@ final class VsNeuralBenchmark {
     return 0;
   }
 
-  /** The two systems' pipelines, indexes and query bodies on the node. */
-  private record Sides(BenchNode node, Incumbent incumbent) {
-    static Sides create(BenchNode node, Incumbent incumbent) throws IOException {
+  /**
+   * The two systems' pipelines, indexes and query bodies on the node; {@code byRound} collects every ingest
+   * round's docs/s per index.
+   */
+  private record Sides(BenchNode node, Incumbent incumbent, Map<String, Consumer<ObjectNode>> indexes,
+      ObjectNode byRound) {
+    /** Our index body as the plugin recommends it, and theirs: the same vector field, one vector per document. */
+    private static final Consumer<ObjectNode> OUR_INDEX = body -> { };
+    private static final Consumer<ObjectNode> THEIR_INDEX = body ->
+        ((ObjectNode) body.path("mappings").path("properties")).remove("body_chunks");
+
+    static Sides create(BenchNode node, Incumbent incumbent, ObjectNode byRound) throws IOException {
       IndexSetup.putPipeline(node.http, "ours", IndexSetup.processor(node.model));
       ObjectNode passages = IndexSetup.processor(node.model);
       passages.putObject("chunking").put("max_tokens", PASSAGE_TOKENS);
@@ -99,15 +112,25 @@ final class VsNeuralBenchmark {
       node.http.put("/_ingest/pipeline/theirs", incumbent.pipeline("body_vector")).ok("create pipeline theirs");
       node.http.put("/_ingest/pipeline/theirs-chunked", incumbent.chunkingPipeline("body_passages",
           "body_passage_vectors", CHUNKING_TOKENS, CHUNKING_OVERLAP)).ok("create pipeline theirs-chunked");
+      Map<String, Consumer<ObjectNode>> indexes = new LinkedHashMap<>();
       for (String kind : List.of("short", "long", "warm")) {
-        node.createIndex("ours-" + kind, "ours", body -> { });
-        // their index: the same vector field (dimension, HNSW parameters), one vector per document
-        node.createIndex("theirs-" + kind, "theirs", body -> ((ObjectNode) body.path("mappings").path("properties"))
-            .remove("body_chunks"));
+        indexes.put("ours-" + kind, OUR_INDEX);
+        indexes.put("theirs-" + kind, THEIR_INDEX);
       }
-      node.createIndex("ours-passages", "ours-passages", body -> { });
-      node.createIndex("theirs-chunked", "theirs-chunked", Sides::chunkedIndex);
-      return new Sides(node, incumbent);
+      indexes.put("ours-passages", OUR_INDEX);
+      indexes.put("theirs-chunked", Sides::chunkedIndex);
+      Sides sides = new Sides(node, incumbent, indexes, byRound);
+      for (String index : indexes.keySet()) {
+        sides.recreate(index);
+      }
+      return sides;
+    }
+
+    /** Creates {@code index} empty, with its pipeline ({@code ours…} or {@code theirs…}) as default. */
+    private void recreate(String index) throws IOException {
+      String pipeline = index.equals("ours-passages") || index.equals("theirs-chunked") ? index
+          : index.substring(0, index.indexOf('-'));
+      node.createIndex(index, pipeline, indexes.get(index));
     }
 
     /**
@@ -130,11 +153,29 @@ final class VsNeuralBenchmark {
       IngestBenchmark.bulkIndex(node.http, "theirs-warm", texts, "warm-up " + THEIRS);
     }
 
-    /** Bulk-indexes {@code texts} into {@code index} (through its default pipeline); documents per second. */
-    double docsPerSecond(String index, List<String> texts, String who) throws IOException {
-      double perSecond = texts.size() / IngestBenchmark.bulkIndex(node.http, index, texts, who);
-      node.http.post("/" + index + "/_refresh", "{}").ok("refresh " + index);
-      return perSecond;
+    /**
+     * Documents per second of each index's pipeline on {@code texts}: in each of {@code rounds} rounds every
+     * index is emptied and filled in turn (so drift hits all alike); the median round per index, in order.
+     */
+    double[] docsPerSecond(List<String> texts, int rounds, String... names) throws IOException {
+      double[][] measured = new double[names.length][rounds];
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < names.length; i++) {
+          if (r > 0) {
+            recreate(names[i]);
+          }
+          String who = names[i] + " (round " + (r + 1) + "/" + rounds + ")";
+          measured[i][r] = texts.size() / IngestBenchmark.bulkIndex(node.http, names[i], texts, who);
+          node.http.post("/" + names[i] + "/_refresh", "{}").ok("refresh " + names[i]);
+        }
+      }
+      double[] medians = new double[names.length];
+      for (int i = 0; i < names.length; i++) {
+        ArrayNode all = byRound.putArray(names[i]);
+        Arrays.stream(measured[i]).forEach(all::add);
+        medians[i] = Stats.median(measured[i]);
+      }
+      return medians;
     }
   }
 
