@@ -63,15 +63,20 @@ public final class BenchmarksFile {
 
   /** Like {@link #save(Path, String, String, JsonNode)}, with the image {@code figure} shown below the table. */
   public static void save(Path json, String id, String title, JsonNode report, Path figure) throws IOException {
-    if (json.toAbsolutePath().getParent() != null) {
-      Files.createDirectories(json.toAbsolutePath().getParent());
-    }
-    Files.writeString(json, report.toPrettyString() + "\n", StandardCharsets.UTF_8);
+    writeJson(json, report);
     String md = markdown(title, report);
     if (figure != null) {
       md += "\n![" + id + "](" + figure.toString().replace('\\', '/') + ")\n";
     }
     update(Path.of("BENCHMARKS.md"), id, md);
+  }
+
+  /** Writes {@code report} as pretty JSON to {@code json}, creating its folder. */
+  public static void writeJson(Path json, JsonNode report) throws IOException {
+    if (json.toAbsolutePath().getParent() != null) {
+      Files.createDirectories(json.toAbsolutePath().getParent());
+    }
+    Files.writeString(json, report.toPrettyString() + "\n", StandardCharsets.UTF_8);
   }
 
   /** Replaces section {@code id} of {@code file} with {@code markdown} (appended when the section is new). */

@@ -56,8 +56,18 @@ final class BenchCommand implements Main.Command {
     }
   }
 
+  /**
+   * Saves {@code report} as {@code bench-results/<name>.json} and its BENCHMARKS.md section — or, with
+   * {@code --json FILE}, as that file alone: a run with its own output is an experiment, not the record.
+   */
   private static void write(Args a, String name, ObjectNode report) throws java.io.IOException {
-    Path json = Path.of(a.get("json", "bench-results/" + name + ".json"));
+    String custom = a.get("json", null);
+    if (custom != null) {
+      BenchmarksFile.writeJson(Path.of(custom), report);
+      System.out.println("wrote " + custom);
+      return;
+    }
+    Path json = Path.of("bench-results/" + name + ".json");
     BenchmarksFile.save(json, name, "`./modernbert bench " + name.replaceFirst("-", " --shape ") + "`", report);
     System.out.println("wrote " + json + " and BENCHMARKS.md");
   }

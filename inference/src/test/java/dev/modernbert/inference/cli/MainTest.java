@@ -1,6 +1,7 @@
 package dev.modernbert.inference.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,6 +87,23 @@ class MainTest {
     JsonNode h = lines().get(0).get("last_hidden_state");
     assertEquals(3, h.size(), "<s> 晴れ </s>");
     assertEquals(64, h.get(0).size());
+  }
+
+  @Test
+  void aBenchWithItsOwnJsonFileLeavesTheRecordAlone() throws Exception {
+    Path json = dir.resolve("out/batching.json");
+    Path record = Path.of("BENCHMARKS.md");
+    boolean recordExisted = Files.exists(record);
+    String before = recordExisted ? Files.readString(record) : null;
+    assertEquals(0, run("", "bench", "batching", "--shape", "tiny", "--lengths", "16", "--budgets", "32", "--runs", "1",
+        "--work-dir", dir.resolve("work").toString(), "--json", json.toString()));
+    assertEquals("batching", new ObjectMapper().readTree(json.toFile())
+        .path("benchmark").asText());
+    assertEquals(recordExisted, Files.exists(record), "no BENCHMARKS.md written");
+    if (recordExisted) {
+      assertEquals(before, Files.readString(record));
+    }
+    assertFalse(Files.exists(Path.of("bench-results/batching-tiny.json")), "nor the default result file");
   }
 
   @Test
