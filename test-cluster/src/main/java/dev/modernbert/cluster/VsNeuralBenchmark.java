@@ -97,8 +97,10 @@ final class VsNeuralBenchmark {
    * The two systems' pipelines, indexes and query bodies on the node; {@code byRound} collects every ingest
    * round's docs/s per index.
    */
-  private record Sides(BenchNode node, Incumbent incumbent, Map<String, Consumer<ObjectNode>> indexes,
-      ObjectNode byRound) {
+  private record Sides(BenchNode node, Incumbent incumbent, Map<String, Index> indexes, ObjectNode byRound) {
+    /** An index's default pipeline, and how its body differs from the one the plugin recommends. */
+    private record Index(String pipeline, Consumer<ObjectNode> edit) {}
+
     /** Our index body as the plugin recommends it, and theirs: the same vector field, one vector per document. */
     private static final Consumer<ObjectNode> OUR_INDEX = body -> { };
     private static final Consumer<ObjectNode> THEIR_INDEX = body ->
@@ -112,13 +114,13 @@ final class VsNeuralBenchmark {
       node.http.put("/_ingest/pipeline/theirs", incumbent.pipeline("body_vector")).ok("create pipeline theirs");
       node.http.put("/_ingest/pipeline/theirs-chunked", incumbent.chunkingPipeline("body_passages",
           "body_passage_vectors", CHUNKING_TOKENS, CHUNKING_OVERLAP)).ok("create pipeline theirs-chunked");
-      Map<String, Consumer<ObjectNode>> indexes = new LinkedHashMap<>();
+      Map<String, Index> indexes = new LinkedHashMap<>();
       for (String kind : List.of("short", "long", "warm")) {
-        indexes.put("ours-" + kind, OUR_INDEX);
-        indexes.put("theirs-" + kind, THEIR_INDEX);
+        indexes.put("ours-" + kind, new Index("ours", OUR_INDEX));
+        indexes.put("theirs-" + kind, new Index("theirs", THEIR_INDEX));
       }
-      indexes.put("ours-passages", OUR_INDEX);
-      indexes.put("theirs-chunked", Sides::chunkedIndex);
+      indexes.put("ours-passages", new Index("ours-passages", OUR_INDEX));
+      indexes.put("theirs-chunked", new Index("theirs-chunked", Sides::chunkedIndex));
       Sides sides = new Sides(node, incumbent, indexes, byRound);
       for (String index : indexes.keySet()) {
         sides.recreate(index);
@@ -126,11 +128,10 @@ final class VsNeuralBenchmark {
       return sides;
     }
 
-    /** Creates {@code index} empty, with its pipeline ({@code ours…} or {@code theirs…}) as default. */
-    private void recreate(String index) throws IOException {
-      String pipeline = index.equals("ours-passages") || index.equals("theirs-chunked") ? index
-          : index.substring(0, index.indexOf('-'));
-      node.createIndex(index, pipeline, indexes.get(index));
+    /** Creates {@code name} empty, with its pipeline as default. */
+    private void recreate(String name) throws IOException {
+      Index index = indexes.get(name);
+      node.createIndex(name, index.pipeline(), index.edit());
     }
 
     /**
