@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The node the {@code bench} commands measure: one real node (2 GB heap) on port 9300 with a random-weight model
+ * The node the {@code bench} commands measure: one real node (2 GB heap) on port 9210 with a random-weight model
  * of the requested shape, from its own work directory, stopped when closed.
  */
 final class BenchNode implements AutoCloseable {
-  static final int PORT = 9300;
+  static final int PORT = 9210;
 
   final LocalCluster cluster;
   final Http http = new Http(PORT);

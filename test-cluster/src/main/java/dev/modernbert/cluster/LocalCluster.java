@@ -7,6 +7,8 @@ import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.onnx.CompiledModelCache;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,6 +31,7 @@ public final class LocalCluster {
   /** The user nodes run as when started by root. */
   public static final String NODE_USER = "modernbert";
   private static final String STATE = "cluster.json";
+  private static final String CLUSTER_NAME = "modernbert-local";
 
   private final Path work;
   private final Artifacts artifacts;
@@ -86,7 +89,11 @@ public final class LocalCluster {
     return state().get("nodes").get(node).get("http_port").asInt();
   }
 
-  /** Starts {@code nodes} nodes (first HTTP port {@code httpPort}), each with the models under {@code modelDir}. */
+  /**
+   * Starts {@code nodes} nodes, each with the models under {@code modelDir}. Node {@code i} listens on HTTP port
+   * {@code httpPort + i} and transport port {@code httpPort + 100 + i}: clusters that may run at once (the demo's on
+   * 9200, the bench node's on 9210, each end-to-end test's in 9400–9449) keep apart by their HTTP ports.
+   */
   public void start(int nodes, int httpPort, Path modelDir, String heap) throws IOException, InterruptedException {
     start(nodes, httpPort, modelDir, heap, Map.of());
   }
@@ -96,6 +103,10 @@ public final class LocalCluster {
       throws IOException, InterruptedException {
     if (Files.exists(work.resolve(STATE))) {
       throw new IllegalStateException("a cluster is already running from " + work + " (stop it first)");
+    }
+    for (int i = 0; i < nodes; i++) {
+      requireFree(httpPort + i, "HTTP");
+      requireFree(httpPort + 100 + i, "transport");
     }
     Path home = installHome();
     ObjectNode state = JsonFiles.mapper().createObjectNode();
@@ -120,7 +131,17 @@ public final class LocalCluster {
       }
     }
     Files.writeString(work.resolve(STATE), state.toPrettyString());
-    waitForGreen(httpPort, nodes, Duration.ofMinutes(3));
+    awaitHealth(0, "green", nodes, Duration.ofMinutes(3));
+  }
+
+  /** Refuses a port something already listens on: a node there would fail to bind, or join a stranger's cluster. */
+  static void requireFree(int port, String what) throws IOException {
+    try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      probe.setReuseAddress(true);
+    } catch (IOException inUse) {
+      throw new IOException(what + " port " + port + " on 127.0.0.1 is in use (another node or cluster still running?)",
+          inUse);
+    }
   }
 
   private Path installHome() throws IOException, InterruptedException {
@@ -156,7 +177,7 @@ public final class LocalCluster {
   private void configure(Path node, int index, int nodes, int httpPort, String heap, Map<String, String> settings)
       throws IOException {
     StringBuilder yml = new StringBuilder()
-        .append("cluster.name: modernbert-local\n")
+        .append("cluster.name: ").append(CLUSTER_NAME).append('\n')
         .append("node.name: node-").append(index + 1).append('\n')
         .append("network.host: 127.0.0.1\n")
         .append("http.port: ").append(httpPort + index).append('\n')
@@ -211,6 +232,7 @@ public final class LocalCluster {
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Http http = new Http(port);
+    String last = "no answer";
     while (System.nanoTime() < deadline) {
       try {
         Http.Response r = http.get("/_cluster/health?wait_for_status=" + status + "&wait_for_nodes=" + nodes
@@ -220,12 +242,49 @@ public final class LocalCluster {
             && r.body().path("number_of_nodes").asInt() == nodes) {
           return;
         }
+        last = "HTTP " + r.status() + " " + r.body();
       } catch (IOException notYet) {
+        last = notYet.toString();
         Thread.sleep(1000);
       }
     }
     throw new IOException("cluster on port " + port + " did not become " + status + " with " + nodes + " nodes in "
-        + timeout);
+        + timeout + "; last health: " + last);
+  }
+
+  /**
+   * Like {@link #waitForStatus}, asking node {@code index} (0-based); when it times out the message carries why a
+   * shard is unassigned (if one is) and the end of every node's server log, so that a failure far away (CI) says
+   * what the cluster was doing.
+   */
+  public void awaitHealth(int index, String status, int nodes, Duration timeout)
+      throws IOException, InterruptedException {
+    try {
+      waitForStatus(httpPort(index), status, nodes, timeout);
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + unassignedShard(index) + logTails(30), e);
+    }
+  }
+
+  private String unassignedShard(int index) {
+    try {
+      return "\nallocation explain: " + new Http(httpPort(index)).get("/_cluster/allocation/explain").body();
+    } catch (IOException unanswered) {
+      return "\nallocation explain: " + unanswered;
+    }
+  }
+
+  private String logTails(int lines) throws IOException {
+    StringBuilder out = new StringBuilder();
+    for (JsonNode n : state().get("nodes")) {
+      Path log = Path.of(n.get("dir").asText()).resolve("logs").resolve(CLUSTER_NAME + ".log");
+      out.append("\n--- the end of ").append(log).append('\n');
+      if (Files.isReadable(log)) {
+        List<String> all = Files.readAllLines(log);
+        all.subList(Math.max(0, all.size() - lines), all.size()).forEach(l -> out.append(l).append('\n'));
+      }
+    }
+    return out.toString();
   }
 
   /** Stops every node this work directory started; returns how many were running. */
@@ -268,7 +327,7 @@ public final class LocalCluster {
         .waitFor() != 0) {
       throw new IOException("node " + n.get("name").asText() + " failed to start");
     }
-    waitForGreen(httpPort(index), expectedNodes, Duration.ofMinutes(3));
+    awaitHealth(index, "green", expectedNodes, Duration.ofMinutes(3));
   }
 
   /** Stops node {@code index} (0-based) without forgetting it. */

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * layout) into its data path through the policy's socket grant, and embeds with it exactly as the original.
  */
 class DownloadEndToEndTest {
-  private static final int PORT = 9800;
+  private static final int PORT = 9440;
 
   @Test
   void aNodeDownloadsAModelAndEmbedsWithIt() throws Exception {

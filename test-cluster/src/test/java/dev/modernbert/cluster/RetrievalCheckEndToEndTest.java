@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * ranking of vectors computed by the {@code embed} command line outside OpenSearch.
  */
 class RetrievalCheckEndToEndTest {
-  private static final int PORT = 9700;
+  private static final int PORT = 9430;
   private static final String MODEL = "bge-small-zh";
   private static final int QUESTION_STRIDE = 15;
   private static Path work;

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * validate; bad fields are refused with what to change.
  */
 class SemanticSearchEndToEndTest {
-  private static final int PORT = 9500;
+  private static final int PORT = 9410;
   private static final String MODEL = "random-tiny";
   private static final int DOCS = 60;
   private static LocalCluster cluster;
