@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -299,11 +302,7 @@ public final class LocalCluster {
         long id = Long.parseLong(Files.readString(pid).trim());
         var handle = ProcessHandle.of(id);
         if (handle.isPresent()) {
-          handle.get().destroy();
-          handle.get().onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> {
-            handle.get().destroyForcibly();
-            return null;
-          }).join();
+          terminate(handle.get());
           stopped++;
         }
       }
@@ -334,10 +333,21 @@ public final class LocalCluster {
   public void stopNode(int index) throws IOException {
     Path pid = Path.of(state().get("nodes").get(index).get("dir").asText()).resolve("pid");
     long id = Long.parseLong(Files.readString(pid).trim());
-    ProcessHandle.of(id).ifPresent(h -> {
-      h.destroy();
-      h.onExit().join();
-    });
+    ProcessHandle.of(id).ifPresent(LocalCluster::terminate);
+  }
+
+  /** Asks a node to shut down, kills it after a minute, and returns once it is gone (its ports free again). */
+  private static void terminate(ProcessHandle node) {
+    node.destroy();
+    try {
+      node.onExit().get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException | ExecutionException stuck) {
+      node.destroyForcibly();
+      node.onExit().join();
+    } catch (InterruptedException e) {
+      node.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The running cluster's description, or throws when none runs from this work directory. */
