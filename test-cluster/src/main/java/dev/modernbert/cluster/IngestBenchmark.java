@@ -14,7 +14,14 @@ import dev.modernbert.inference.stats.InferenceStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code ./modernbert bench ingest [--shape 30m] [--docs 1145] [--long-docs 4] [--doc-chars 50000]}: documents
@@ -94,21 +101,57 @@ final class IngestBenchmark {
    * {@code _bulk}s of 100, failing on any item error; returns the seconds taken.
    */
   static double bulkIndex(Http http, String index, List<String> texts, String label) throws IOException {
+    return bulkIndex(http, index, texts, label, 1);
+  }
+
+  /**
+   * Like {@link #bulkIndex(Http, String, List, String)}, from {@code clients} threads at once, each sending the
+   * next bulk not yet sent (as a bulk loader with several workers does).
+   */
+  static double bulkIndex(Http http, String index, List<String> texts, String label, int clients)
+      throws IOException {
+    int bulks = (texts.size() + BULK - 1) / BULK;
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    Callable<Void> client = () -> {
+      for (int b = next.getAndIncrement(); b < bulks; b = next.getAndIncrement()) {
+        sendBulk(http, index, texts, b * BULK, Math.min((b + 1) * BULK, texts.size()));
+        System.out.printf("\r%s: %d / %d bulks", label, done.incrementAndGet(), bulks);
+      }
+      return null;
+    };
     long t0 = System.nanoTime();
-    for (int from = 0; from < texts.size(); from += BULK) {
-      StringBuilder bulk = new StringBuilder();
-      for (int i = from; i < Math.min(from + BULK, texts.size()); i++) {
-        bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n")
-            .append(JsonFiles.mapper().createObjectNode().put("body", texts.get(i))).append('\n');
+    ExecutorService pool = Executors.newFixedThreadPool(clients);
+    try {
+      for (Future<Void> f : pool.invokeAll(Collections.nCopies(clients, client))) {
+        f.get();
       }
-      Http.Response r = http.bulk("/" + index + "/_bulk", bulk.toString()).ok("bulk into " + index);
-      if (r.body().path("errors").asBoolean()) {
-        throw new IOException("bulk into " + index + " failed: " + r.body().toString().substring(0, 500));
-      }
-      System.out.printf("\r%s: %d / %d documents", label, Math.min(from + BULK, texts.size()), texts.size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while indexing into " + index, e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+    } finally {
+      pool.shutdownNow();
     }
     System.out.println();
     return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void sendBulk(Http http, String index, List<String> texts, int from, int to) throws IOException {
+    StringBuilder bulk = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n")
+          .append(JsonFiles.mapper().createObjectNode().put("body", texts.get(i))).append('\n');
+    }
+    Http.Response r = http.bulk("/" + index + "/_bulk", bulk.toString()).ok("bulk into " + index);
+    if (r.body().path("errors").asBoolean()) {
+      throw new IOException("bulk into " + index + " failed: " + first(r.body().toString(), 500));
+    }
+  }
+
+  private static String first(String s, int chars) {
+    return s.length() <= chars ? s : s.substring(0, chars) + "…";
   }
 
   private static JsonNode stats(BenchNode node) throws IOException {

@@ -24,13 +24,14 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200] [--rounds 3]}:
+ * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200] [--rounds 3]
+ * [--clients 4]}:
  * this plugin and OpenSearch's own ml-commons + neural-search on one node, serving the same random-weight model —
  * ours from the checkpoint, theirs from this project's ONNX export of it ({@code --attention full}, pooling left
  * to ml-commons). Same documents through {@code modernbert_embedding} and through {@code text_embedding} (long
  * documents also through {@code text_chunking} + {@code text_embedding}); the same questions through
  * {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s (median of the rounds) on
- * JSQuAD paragraphs and on ~8k-token documents (with how much of each document the vectors cover and where
+ * JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on ~8k-token documents (with how much of each document the vectors cover and where
  * passages end), and query latency; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
  */
 final class VsNeuralBenchmark {
@@ -53,6 +54,7 @@ final class VsNeuralBenchmark {
     int longDocs = ClusterMain.intOption(argv, "--long-docs", 3);
     int queries = ClusterMain.intOption(argv, "--queries", 200);
     int rounds = Math.max(1, ClusterMain.intOption(argv, "--rounds", 3));
+    int clients = Math.max(2, ClusterMain.intOption(argv, "--clients", 4));
     List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
     List<String> questions = corpus.questions().subList(0, Math.min(queries, corpus.questions().size())).stream()
         .map(JsquadCorpus.Question::text).toList();
@@ -72,11 +74,15 @@ final class VsNeuralBenchmark {
       report.put("min_cosine_short_texts", agreement(node, incumbent, corpus.questions().subList(0, 32).stream()
           .map(JsquadCorpus.Question::text).toList(), paragraphs.subList(0, Math.min(32, docs))));
       sides.warmUp(paragraphs.subList(Math.max(0, docs - 20), docs));
-      double[] perSecond = sides.docsPerSecond(paragraphs, rounds, "theirs-short", "ours-short");
+      double[] perSecond = sides.docsPerSecond(paragraphs, rounds, 1, "theirs-short", "ours-short");
       rows.add(ingestRow("JSQuAD paragraphs: ingest", perSecond[1], perSecond[0]));
+      perSecond = sides.docsPerSecond(paragraphs, rounds, clients, "theirs-clients", "ours-clients");
+      rows.add(ingestRow("JSQuAD paragraphs, " + clients + " bulk clients at once: ingest", perSecond[1],
+          perSecond[0]));
+      report.put("concurrent_bulk_clients", clients);
       try (ModelTokenizer tokenizer = ModelTokenizer.load(node.modelDir())) {
         List<String> longTexts = longDocuments(tokenizer, corpus, longDocs, folder.maxTokens() - 32);
-        perSecond = sides.docsPerSecond(longTexts, rounds, "theirs-long", "theirs-chunked", "ours-long",
+        perSecond = sides.docsPerSecond(longTexts, rounds, 1, "theirs-long", "theirs-chunked", "ours-long",
             "ours-passages");
         rows.add(ingestRow("~8k-token documents: ingest", perSecond[2], perSecond[0]));
         rows.add(ingestRow("~8k-token documents in passages: ingest", perSecond[3], perSecond[1]));
@@ -115,7 +121,7 @@ final class VsNeuralBenchmark {
       node.http.put("/_ingest/pipeline/theirs-chunked", incumbent.chunkingPipeline("body_passages",
           "body_passage_vectors", CHUNKING_TOKENS, CHUNKING_OVERLAP)).ok("create pipeline theirs-chunked");
       Map<String, Index> indexes = new LinkedHashMap<>();
-      for (String kind : List.of("short", "long", "warm")) {
+      for (String kind : List.of("short", "clients", "long", "warm")) {
         indexes.put("ours-" + kind, new Index("ours", OUR_INDEX));
         indexes.put("theirs-" + kind, new Index("theirs", THEIR_INDEX));
       }
@@ -155,10 +161,11 @@ final class VsNeuralBenchmark {
     }
 
     /**
-     * Documents per second of each index's pipeline on {@code texts}: in each of {@code rounds} rounds every
-     * index is emptied and filled in turn (so drift hits all alike); the median round per index, in order.
+     * Documents per second of each index's pipeline on {@code texts}, sent by {@code clients} bulk clients at
+     * once: in each of {@code rounds} rounds every index is emptied and filled in turn (so drift hits all alike);
+     * the median round per index, in order.
      */
-    double[] docsPerSecond(List<String> texts, int rounds, String... names) throws IOException {
+    double[] docsPerSecond(List<String> texts, int rounds, int clients, String... names) throws IOException {
       double[][] measured = new double[names.length][rounds];
       for (int r = 0; r < rounds; r++) {
         for (int i = 0; i < names.length; i++) {
@@ -166,7 +173,7 @@ final class VsNeuralBenchmark {
             recreate(names[i]);
           }
           String who = names[i] + " (round " + (r + 1) + "/" + rounds + ")";
-          measured[i][r] = texts.size() / IngestBenchmark.bulkIndex(node.http, names[i], texts, who);
+          measured[i][r] = texts.size() / IngestBenchmark.bulkIndex(node.http, names[i], texts, who, clients);
           node.http.post("/" + names[i] + "/_refresh", "{}").ok("refresh " + names[i]);
         }
       }
