@@ -52,7 +52,7 @@ class IngestBenchmarkTest {
         String body = JsonFiles.mapper().readTree(lines[i + 1]).path("body").asText();
         received.merge(action.path("index").path("_id").asText() + "=" + body, 1, Integer::sum);
       }
-      Thread.sleep(30);
+      Thread.sleep(50); // long enough that the clients' bulks overlap
       byte[] answer = ("{\"errors\":" + itemErrors + ",\"items\":[]}").getBytes(StandardCharsets.UTF_8);
       exchange.sendResponseHeaders(200, answer.length);
       exchange.getResponseBody().write(answer);
