@@ -31,7 +31,12 @@ public final class ModernBertSettings {
    * on the CPU, {@value EngineSettings#CUDA_BATCH_TOKENS} on CUDA. A text longer than the budget runs alone.
    */
   public static final Setting<Integer> MAX_BATCH_TOKENS = Setting.intSetting("plugins.modernbert.max_batch_tokens",
-      0, 0, 1 << 22, Property.NodeScope);
+      0, 0, 1 << 22, tokens -> {
+        if (tokens > 0 && tokens < 64) {
+          throw new IllegalArgumentException("plugins.modernbert.max_batch_tokens must be 0 (by device) or at least 64,"
+              + " got " + tokens);
+        }
+      }, Property.NodeScope);
 
   /** Tokens queued or running before new requests get HTTP 429. */
   public static final Setting<Long> QUEUE_MAX_TOKENS = Setting.longSetting("plugins.modernbert.queue_max_tokens",

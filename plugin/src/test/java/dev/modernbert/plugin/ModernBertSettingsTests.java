@@ -28,6 +28,7 @@ public class ModernBertSettingsTests extends OpenSearchTestCase {
     assertRefused(ModernBertSettings.DEVICE, "tpu");
     assertRefused(ModernBertSettings.DEVICE, "cuda:-1");
     assertRefused(ModernBertSettings.MAX_BATCH_TOKENS, "-1");
+    assertRefused(ModernBertSettings.MAX_BATCH_TOKENS, "10");
     assertRefused(ModernBertSettings.QUEUE_MAX_TOKENS, "0");
     assertRefused(ModernBertSettings.QUERY_CACHE_SIZE, "-1");
     assertRefused(ModernBertSettings.INFERENCE_THREADS, "0");
