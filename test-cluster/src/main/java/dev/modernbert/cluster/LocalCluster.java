@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -225,13 +226,8 @@ public final class LocalCluster {
     FileTrees.copy(source, target, p -> !p.toString().contains(CompiledModelCache.DEFAULT_DIR));
   }
 
-  /** Waits until the cluster is green with {@code nodes} nodes. */
-  public static void waitForGreen(int port, int nodes, Duration timeout) throws IOException, InterruptedException {
-    waitForStatus(port, "green", nodes, timeout);
-  }
-
   /** Waits until the cluster has {@code nodes} nodes and at least {@code status} (green or yellow). */
-  public static void waitForStatus(int port, String status, int nodes, Duration timeout)
+  private static void waitForStatus(int port, String status, int nodes, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Http http = new Http(port);
@@ -256,9 +252,10 @@ public final class LocalCluster {
   }
 
   /**
-   * Like {@link #waitForStatus}, asking node {@code index} (0-based); when it times out the message carries why a
-   * shard is unassigned (if one is) and the end of every node's server log, so that a failure far away (CI) says
-   * what the cluster was doing.
+   * Waits until the cluster, asked through node {@code index} (0-based), has {@code nodes} nodes and at least
+   * {@code status} (green or yellow). When it times out the message carries the last health answer, why a shard is
+   * unassigned (if one is) and the end of every node's server log, so that a failure far away (CI) says what the
+   * cluster was doing.
    */
   public void awaitHealth(int index, String status, int nodes, Duration timeout)
       throws IOException, InterruptedException {
@@ -297,14 +294,10 @@ public final class LocalCluster {
     }
     int stopped = 0;
     for (JsonNode n : state().get("nodes")) {
-      Path pid = Path.of(n.get("dir").asText()).resolve("pid");
-      if (Files.exists(pid)) {
-        long id = Long.parseLong(Files.readString(pid).trim());
-        var handle = ProcessHandle.of(id);
-        if (handle.isPresent()) {
-          terminate(handle.get());
-          stopped++;
-        }
+      Optional<ProcessHandle> process = process(n);
+      if (process.isPresent()) {
+        terminate(process.get());
+        stopped++;
       }
     }
     Files.delete(work.resolve(STATE));
@@ -331,9 +324,16 @@ public final class LocalCluster {
 
   /** Stops node {@code index} (0-based) without forgetting it. */
   public void stopNode(int index) throws IOException {
-    Path pid = Path.of(state().get("nodes").get(index).get("dir").asText()).resolve("pid");
-    long id = Long.parseLong(Files.readString(pid).trim());
-    ProcessHandle.of(id).ifPresent(LocalCluster::terminate);
+    process(state().get("nodes").get(index)).ifPresent(LocalCluster::terminate);
+  }
+
+  /** The running process of a node of the state: the one its pid file names, if any (a stopped node has none). */
+  private static Optional<ProcessHandle> process(JsonNode node) throws IOException {
+    Path pid = Path.of(node.get("dir").asText()).resolve("pid");
+    if (!Files.exists(pid)) {
+      return Optional.empty();
+    }
+    return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()));
   }
 
   /** Asks a node to shut down, kills it after a minute, and returns once it is gone (its ports free again). */

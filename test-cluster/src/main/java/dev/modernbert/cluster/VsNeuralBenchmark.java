@@ -25,14 +25,14 @@ import java.util.function.Consumer;
 
 /**
  * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200] [--rounds 3]
- * [--clients 4]}:
- * this plugin and OpenSearch's own ml-commons + neural-search on one node, serving the same random-weight model —
- * ours from the checkpoint, theirs from this project's ONNX export of it ({@code --attention full}, pooling left
- * to ml-commons). Same documents through {@code modernbert_embedding} and through {@code text_embedding} (long
- * documents also through {@code text_chunking} + {@code text_embedding}); the same questions through
- * {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s (median of the rounds) on
- * JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on ~8k-token documents (with how much of each document the vectors cover and where
- * passages end), and query latency; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
+ * [--clients 4]}: this plugin and OpenSearch's own ml-commons + neural-search on one node, serving the same
+ * random-weight model — ours from the checkpoint, theirs from this project's ONNX export of it
+ * ({@code --attention full}, pooling left to ml-commons). Same documents through {@code modernbert_embedding} and
+ * through {@code text_embedding} (long documents also through {@code text_chunking} + {@code text_embedding}); the
+ * same questions through {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s
+ * (median of the rounds) on JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on
+ * ~8k-token documents (with how much of each document the vectors cover and where passages end), and query
+ * latency; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
  */
 final class VsNeuralBenchmark {
   private static final String OURS = "modernbert-search";

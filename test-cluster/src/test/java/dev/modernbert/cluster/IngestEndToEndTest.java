@@ -198,7 +198,7 @@ class IngestEndToEndTest {
     assertEquals(compiledAt, Files.getLastModifiedTime(after.get(0).resolve("model.onnx")).toMillis());
     http.get("/_plugins/_modernbert/models").body().path("nodes").forEach(n -> n.path("models").forEach(
         m -> assertEquals("loaded", m.path("state").asText(), "the model reloaded: " + m)));
-    LocalCluster.waitForGreen(PORT, 1, Duration.ofSeconds(30));
+    cluster.awaitHealth(0, "green", 1, Duration.ofSeconds(30));
   }
 
   private static List<Path> entries(Path dir) throws Exception {

@@ -119,7 +119,7 @@ class MultiNodeEndToEndTest {
     sameResultsThrough(List.of(0, 1, 2), DOCS);
     everyNodeReports();
 
-    // Every copy started and none moving, so the stop below loses only copies that have a twin elsewhere.
+    // Every copy started (green), so the stop below loses only copies that have a twin elsewhere.
     cluster.awaitHealth(0, "green", 3, Duration.ofMinutes(2));
     int down = clusterManager();
     List<Integer> up = List.of(0, 1, 2).stream().filter(n -> n != down).toList();
