@@ -36,9 +36,17 @@ public final class DocumentChunker {
     }
   }
 
+  /** A window with the token ids of {@code prefix + window text}, framed by {@code <s>} and {@code </s>}. */
+  public record EncodedChunk(Chunk chunk, int[] ids) {}
+
   /** The windows of {@code text}, in order; an empty text has none. */
   public List<Chunk> chunk(String text) {
-    List<Chunk> out = new ArrayList<>();
+    return encodedChunks(text).stream().map(EncodedChunk::chunk).toList();
+  }
+
+  /** The windows of {@code text} with the ids the fitting step computed, so no caller tokenizes them again. */
+  public List<EncodedChunk> encodedChunks(String text) {
+    List<EncodedChunk> out = new ArrayList<>();
     if (text.isEmpty()) {
       return out;
     }
@@ -48,8 +56,9 @@ public final class DocumentChunker {
       int firstToken = tokenEndingAfter(tokens, start);
       int lastToken = Math.min(tokens.size(), firstToken + budget);
       int end = lastToken >= tokens.size() ? text.length() : plannedEnd(text, tokens, start, firstToken, lastToken);
-      Chunk c = fit(text, tokens, start, end, firstToken);
-      out.add(c);
+      EncodedChunk encoded = fit(text, tokens, start, end);
+      Chunk c = encoded.chunk();
+      out.add(encoded);
       if (out.size() > options.maxChunks()) {
         throw new TooManyChunksException("text of " + text.length() + " characters needs more than max_chunks ("
             + options.maxChunks() + ") chunks of " + options.maxTokens() + " tokens");
@@ -114,14 +123,14 @@ public final class DocumentChunker {
   }
 
   /** The window [start, end) re-tokenized with its prefix, shrunk until it fits within max_tokens. */
-  private Chunk fit(String text, DocumentTokens tokens, int start, int end, int firstToken) {
+  private EncodedChunk fit(String text, DocumentTokens tokens, int start, int end) {
     int e = end;
     while (true) {
-      int count = tokenizer.ids(prefix + text.substring(start, e)).length;
-      if (count <= options.maxTokens()) {
-        return new Chunk(start, e, count);
+      int[] ids = tokenizer.ids(prefix + text.substring(start, e));
+      if (ids.length <= options.maxTokens()) {
+        return new EncodedChunk(new Chunk(start, e, ids.length), ids);
       }
-      e = shrink(text, tokens, start, e, count - options.maxTokens());
+      e = shrink(text, tokens, start, e, ids.length - options.maxTokens());
     }
   }
 

@@ -6,7 +6,6 @@ import dev.modernbert.inference.chunking.DocumentChunker;
 import dev.modernbert.inference.chunking.LateChunker;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.stats.InferenceStats;
-import dev.modernbert.inference.tokenizer.Truncation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,9 +63,10 @@ public final class DocumentEmbedder {
     List<int[]> ids = new ArrayList<>();
     for (String text : texts) {
       try {
-        List<Chunk> chunks = chunker.chunk(text);
-        for (Chunk c : chunks) {
-          ids.add(Truncation.keepEnd(model.tokenizer().ids(prefix + c.text(text)), options.maxTokens()));
+        List<Chunk> chunks = new ArrayList<>();
+        for (DocumentChunker.EncodedChunk c : chunker.encodedChunks(text)) {
+          chunks.add(c.chunk());
+          ids.add(c.ids());
         }
         perDoc.add(chunks);
         errors.add(null);

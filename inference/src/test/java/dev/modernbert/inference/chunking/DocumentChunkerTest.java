@@ -1,5 +1,6 @@
 package dev.modernbert.inference.chunking;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -61,7 +62,8 @@ class DocumentChunkerTest {
 
   private static void checkProperties(String text, ChunkingOptions o, String prefix) {
     DocumentChunker chunker = new DocumentChunker(tokenizer, o, prefix);
-    List<Chunk> chunks = chunker.chunk(text);
+    List<DocumentChunker.EncodedChunk> encoded = chunker.encodedChunks(text);
+    List<Chunk> chunks = encoded.stream().map(DocumentChunker.EncodedChunk::chunk).toList();
     String where = o + " prefix \"" + prefix + "\" text of " + text.length();
     assertFalse(chunks.isEmpty(), where);
     assertEquals(0, chunks.get(0).start(), where);
@@ -78,7 +80,9 @@ class DocumentChunkerTest {
         }
       }
       assertTrue(Boundary.isCharBoundary(text, c.start()) && Boundary.isCharBoundary(text, c.end()), where);
-      int tokens = tokenizer.ids(prefix + c.text(text)).length;
+      int[] ids = tokenizer.ids(prefix + c.text(text));
+      assertArrayEquals(ids, encoded.get(i).ids(), where + ": chunk " + i + "'s ids are its text's");
+      int tokens = ids.length;
       assertEquals(tokens, c.tokens(), where + ": reported tokens");
       assertTrue(tokens <= o.maxTokens(), where + " chunk " + i + " has " + tokens + " tokens");
       if (i < chunks.size() - 1 && o.boundary() == Boundary.SENTENCE && !Boundary.endsSentence(text, c.end())) {
