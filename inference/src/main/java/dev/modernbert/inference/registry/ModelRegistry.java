@@ -6,6 +6,7 @@ import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompiledModelCache;
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -24,11 +25,13 @@ import java.util.stream.Stream;
  * under concurrent first requests. A load that failed is remembered (each request gets its reason without
  * reading the folder again) until the folder's files change: the next request after a fix loads it again.
  * Names are validated and every path is checked to stay inside the models directory (no {@code ..}, no
- * absolute paths, no symbolic links leading out).
+ * absolute paths, no symbolic links leading out — neither the folder nor any file in it).
  */
 public final class ModelRegistry implements AutoCloseable {
   /** Allowed model names. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,99}");
+  /** How deep model folders are searched for links out (sentence-transformers modules sit one level down). */
+  private static final int MAX_FOLDER_DEPTH = 4;
 
   /** Load state of a model. */
   public enum State { AVAILABLE, LOADING, LOADED, FAILED }
@@ -71,6 +74,13 @@ public final class ModelRegistry implements AutoCloseable {
 
   /** The folder of model {@code name}; throws {@link UnknownModelException} for invalid or absent names. */
   public Path resolve(String name) {
+    return locate(name).dir();
+  }
+
+  /** A model folder (real path) and the real path of the models directory holding it. */
+  private record Located(Path root, Path dir) {}
+
+  private Located locate(String name) {
     requireValidName(name);
     for (Path root : modelsDirs) {
       Path dir = root.resolve(name);
@@ -81,34 +91,54 @@ public final class ModelRegistry implements AutoCloseable {
     throw new UnknownModelException("model \"" + name + "\" not found: no folder " + name + " in " + modelsDirs);
   }
 
-  private static Path inside(Path root, Path dir, String name) {
+  private static Located inside(Path root, Path dir, String name) {
     try {
       Path real = dir.toRealPath();
-      if (!real.startsWith(root.toRealPath()) || Files.isSymbolicLink(dir)) {
+      Path realRoot = root.toRealPath();
+      if (!real.startsWith(realRoot) || Files.isSymbolicLink(dir)) {
         throw new UnknownModelException("model \"" + name + "\" is a link that leaves the models directory");
       }
-      return real;
+      return new Located(realRoot, real);
     } catch (IOException e) {
       throw new UnknownModelException("model \"" + name + "\" cannot be read: " + e.getMessage());
     }
   }
 
+  /**
+   * Refuses a folder in which a symbolic link leads out of its models directory (links that stay inside, as a
+   * Hugging Face cache snapshot's do, are fine). Checked before any file of the folder is read.
+   */
+  private static void requireNoLinkOut(Located at) {
+    try (Stream<Path> entries = Files.walk(at.dir(), MAX_FOLDER_DEPTH, FileVisitOption.FOLLOW_LINKS)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        if (!p.toRealPath().startsWith(at.root())) {
+          throw new InvalidModelException(at.dir().getFileName() + "/" + at.dir().relativize(p)
+              + " is a symbolic link that leaves the models directory");
+        }
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new InvalidModelException(at.dir().getFileName() + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
   /** The folder's metadata without loading weights (dimension, limits, prefixes). */
   public ModelFolder describe(String name) {
-    return ModelFolder.open(resolve(name));
+    Located at = locate(name);
+    requireNoLinkOut(at);
+    return ModelFolder.open(at.dir());
   }
 
   /** The loaded model, loading it on first use; concurrent callers share one load. */
   public LoadedModel get(String name) {
-    Path dir = resolve(name);
+    Located at = locate(name);
     Load load = loads.get(name);
     if (load == null) {
-      load = start(name, dir, stamp(dir));
+      load = start(name, at, stamp(at.dir()));
     } else if (load.failed()) {
-      long now = stamp(dir);
+      long now = stamp(at.dir());
       if (now != load.stamp()) {
         loads.remove(name, load);
-        load = start(name, dir, now);
+        load = start(name, at, now);
       }
     }
     try {
@@ -140,15 +170,16 @@ public final class ModelRegistry implements AutoCloseable {
     return names.stream().map(this::info).toList();
   }
 
-  /** Loads {@code dir} unless another caller already started loading {@code name}; returns the load to wait for. */
-  private Load start(String name, Path dir, long stamp) {
+  /** Loads the folder unless another caller already started loading {@code name}; returns the load to wait for. */
+  private Load start(String name, Located at, long stamp) {
     Load mine = new Load(new CompletableFuture<>(), stamp);
     Load existing = loads.putIfAbsent(name, mine);
     if (existing != null) {
       return existing;
     }
     try {
-      mine.model().complete(LoadedModel.load(dir, settings));
+      requireNoLinkOut(at);
+      mine.model().complete(LoadedModel.load(at.dir(), settings));
     } catch (RuntimeException | Error e) {
       mine.model().completeExceptionally(e);
     }

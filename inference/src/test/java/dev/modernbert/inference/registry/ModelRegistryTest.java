@@ -45,6 +45,28 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aFileLinkedFromOutsideTheModelsDirectoryIsRefusedAndOneInsideLoads() throws Exception {
+    Path source = TestModels.folder(ModelShape.TINY);
+    Path leaky = TestModels.copy(source, models.resolve("leaky"));
+    Path outside = Files.createTempDirectory("outside").resolve("config.json");
+    Files.move(leaky.resolve("config.json"), outside);
+    Files.createSymbolicLink(leaky.resolve("config.json"), outside);
+    Path shared = TestModels.copy(source, models.resolve("shared"));
+    Files.move(shared.resolve("model.safetensors"), models.resolve("blobs-weights.safetensors"));
+    Files.createSymbolicLink(shared.resolve("model.safetensors"), Path.of("../blobs-weights.safetensors"));
+    try (ModelRegistry r = registry()) {
+      for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> r.get("leaky"), () -> r.describe("leaky"))) {
+        String msg = assertThrows(InvalidModelException.class, call).getMessage();
+        assertTrue(msg.contains("leaky/config.json is a symbolic link that leaves the models directory"), msg);
+      }
+      ModelRegistry.ModelInfo leakyInfo = r.list().stream().filter(i -> i.name().equals("leaky")).findFirst().get();
+      assertEquals(ModelRegistry.State.FAILED, leakyInfo.state());
+      assertTrue(leakyInfo.error().contains("leaves the models directory"), leakyInfo.error());
+      assertEquals(64, r.get("shared").folder().hiddenSize(), "a link to a file inside the models directory is fine");
+    }
+  }
+
+  @Test
   void concurrentFirstRequestsShareOneLoad() throws Exception {
     TestModels.copy(TestModels.folder(ModelShape.TINY), models.resolve("tiny"));
     ExecutorService pool = Executors.newFixedThreadPool(4);
