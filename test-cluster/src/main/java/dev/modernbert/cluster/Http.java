@@ -14,6 +14,9 @@ import java.time.Duration;
 public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+  /** How much of a failed bulk's answer an error message quotes. */
+  private static final int ERROR_CHARS = 500;
+
   private final String base;
 
   public Http(int port) {
@@ -50,6 +53,20 @@ public final class Http {
   /** POST of newline-delimited JSON (the {@code _bulk} format). */
   public Response bulk(String path, String ndjson) throws IOException {
     return send("POST", path, ndjson, "application/x-ndjson");
+  }
+
+  /**
+   * A {@code _bulk} into {@code index} that must succeed for every item; else an IOException naming the index,
+   * with the start of the answer.
+   */
+  public Response bulkInto(String index, String ndjson) throws IOException {
+    Response r = bulk("/" + index + "/_bulk", ndjson).ok("bulk into " + index);
+    if (r.body().path("errors").asBoolean()) {
+      String answer = r.body().toString();
+      throw new IOException("bulk into " + index + " failed: "
+          + (answer.length() <= ERROR_CHARS ? answer : answer.substring(0, ERROR_CHARS) + "…"));
+    }
+    return r;
   }
 
   private Response send(String method, String path, String body, String type) throws IOException {

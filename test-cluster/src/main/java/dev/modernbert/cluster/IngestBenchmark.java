@@ -144,14 +144,7 @@ final class IngestBenchmark {
       bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n")
           .append(JsonFiles.mapper().createObjectNode().put("body", texts.get(i))).append('\n');
     }
-    Http.Response r = http.bulk("/" + index + "/_bulk", bulk.toString()).ok("bulk into " + index);
-    if (r.body().path("errors").asBoolean()) {
-      throw new IOException("bulk into " + index + " failed: " + first(r.body().toString(), 500));
-    }
-  }
-
-  private static String first(String s, int chars) {
-    return s.length() <= chars ? s : s.substring(0, chars) + "…";
+    http.bulkInto(index, bulk.toString());
   }
 
   private static JsonNode stats(BenchNode node) throws IOException {

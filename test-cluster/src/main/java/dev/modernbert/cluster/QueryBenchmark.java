@@ -92,10 +92,7 @@ final class QueryBenchmark {
       }
       bulk.append("]}\n");
       if ((doc + 1) % 500 == 0 || (doc + 1) * CHUNKS_PER_DOC >= chunks) {
-        Http.Response r = http.bulk("/" + index + "/_bulk", bulk.toString());
-        if (r.status() != 200 || r.body().path("errors").asBoolean()) {
-          throw new IOException("bulk into " + index + " failed: " + r.body().toString().substring(0, 500));
-        }
+        http.bulkInto(index, bulk.toString());
         bulk.setLength(0);
         System.out.printf("\rindexed %d / %d chunks (%.0f s)", (doc + 1) * CHUNKS_PER_DOC, chunks,
             (System.nanoTime() - t0) / 1e9);
