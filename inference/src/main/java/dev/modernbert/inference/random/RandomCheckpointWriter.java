@@ -33,8 +33,15 @@ public final class RandomCheckpointWriter {
    * @param dtype the stored dtype of every tensor (F32, F16 or BF16)
    * @param maskedLm write a {@code ModernBertForMaskedLM} checkpoint ({@code model.} prefix, MLM head with the
    *     decoder tied to the embeddings) instead of a sentence-transformers encoder
+   * @param biases give every linear layer and LayerNorm a bias ({@code attention_bias}, {@code mlp_bias},
+   *     {@code norm_bias}): the published models have none, but config.json allows them
    */
-  public record Options(ModelShape shape, long seed, DType dtype, boolean maskedLm) {}
+  public record Options(ModelShape shape, long seed, DType dtype, boolean maskedLm, boolean biases) {
+    /** Options without biases, as the published models are. */
+    public Options(ModelShape shape, long seed, DType dtype, boolean maskedLm) {
+      this(shape, seed, dtype, maskedLm, false);
+    }
+  }
 
   private RandomCheckpointWriter() {}
 
@@ -42,6 +49,9 @@ public final class RandomCheckpointWriter {
   public static void write(Options o, Path out) throws IOException {
     Files.createDirectories(out);
     ObjectNode configJson = o.shape().configJson(o.maskedLm());
+    for (String flag : new String[] {"norm_bias", "attention_bias", "mlp_bias"}) {
+      configJson.put(flag, o.biases());
+    }
     ModernBertConfig config = ModernBertConfig.parse(configJson);
     writeString(out.resolve(ModernBertConfig.FILE), configJson.toPrettyString());
     writeTokenizer(out);
@@ -51,50 +61,80 @@ public final class RandomCheckpointWriter {
     writeWeights(o, config, out.resolve("model.safetensors"));
   }
 
+  /** Tensors in file order; every value is drawn in that order from one seeded stream. */
   private static void writeWeights(Options o, ModernBertConfig c, Path file) throws IOException {
     String p = o.maskedLm() ? "model." : "";
     long d = c.hiddenSize();
     long inter = c.intermediateSize();
-    SafetensorsWriter w = new SafetensorsWriter(file);
-    w.declare(p + "embeddings.tok_embeddings.weight", o.dtype(), c.vocabSize(), d);
-    w.declare(p + "embeddings.norm.weight", o.dtype(), d);
+    RandomTensors t = new RandomTensors(new SafetensorsWriter(file), o.dtype(), o.biases(), o.seed());
+    t.declare(p + "embeddings.tok_embeddings.weight", c.vocabSize() * d, 0, 1, c.vocabSize(), d);
+    t.norm(p + "embeddings.norm", d);
     for (int i = 0; i < c.numHiddenLayers(); i++) {
       String l = p + "layers." + i + ".";
       if (i > 0) {
-        w.declare(l + "attn_norm.weight", o.dtype(), d);
+        t.norm(l + "attn_norm", d);
       }
-      w.declare(l + "attn.Wqkv.weight", o.dtype(), 3 * d, d);
-      w.declare(l + "attn.Wo.weight", o.dtype(), d, d);
-      w.declare(l + "mlp_norm.weight", o.dtype(), d);
-      w.declare(l + "mlp.Wi.weight", o.dtype(), 2 * inter, d);
-      w.declare(l + "mlp.Wo.weight", o.dtype(), d, inter);
+      t.linear(l + "attn.Wqkv", 3 * d, d);
+      t.linear(l + "attn.Wo", d, d);
+      t.norm(l + "mlp_norm", d);
+      t.linear(l + "mlp.Wi", 2 * inter, d);
+      t.linear(l + "mlp.Wo", d, inter);
     }
-    w.declare(p + "final_norm.weight", o.dtype(), d);
+    t.norm(p + "final_norm", d);
     if (o.maskedLm()) {
-      w.declare("head.dense.weight", o.dtype(), d, d);
-      w.declare("head.norm.weight", o.dtype(), d);
-      w.declare("decoder.bias", o.dtype(), c.vocabSize());
+      t.declare("head.dense.weight", d * d, 0, 1 / Math.sqrt(d), d, d);
+      t.declare("head.norm.weight", d, 1, 0.2, d);
+      t.declare("decoder.bias", c.vocabSize(), 0, 0.1, c.vocabSize());
     }
-    SplittableRandom rnd = new SplittableRandom(o.seed());
-    w.write(gaussian(rnd, c.vocabSize() * d, 0, 1));
-    w.write(gaussian(rnd, d, 1, 0.2));
-    for (int i = 0; i < c.numHiddenLayers(); i++) {
-      if (i > 0) {
-        w.write(gaussian(rnd, d, 1, 0.2));
+    t.write();
+  }
+
+  /** Tensors declared with their distributions, then drawn and written in declaration order. */
+  private static final class RandomTensors {
+    private final SafetensorsWriter writer;
+    private final DType dtype;
+    private final boolean biases;
+    private final long seed;
+    private final java.util.List<Draw> draws = new java.util.ArrayList<>();
+
+    private record Draw(long count, double mean, double std) {}
+
+    RandomTensors(SafetensorsWriter writer, DType dtype, boolean biases, long seed) {
+      this.writer = writer;
+      this.dtype = dtype;
+      this.biases = biases;
+      this.seed = seed;
+    }
+
+    /** A tensor of {@code count} values ~ N(mean, std²). */
+    void declare(String name, long count, double mean, double std, long... shape) throws IOException {
+      writer.declare(name, dtype, shape);
+      draws.add(new Draw(count, mean, std));
+    }
+
+    /** A LayerNorm: weight ~ 1 + N(0, 0.2²), bias ~ N(0, 0.1²) when biases are on. */
+    void norm(String module, long d) throws IOException {
+      declare(module + ".weight", d, 1, 0.2, d);
+      if (biases) {
+        declare(module + ".bias", d, 0, 0.1, d);
       }
-      w.write(gaussian(rnd, 3 * d * d, 0, 1 / Math.sqrt(d)));
-      w.write(gaussian(rnd, d * d, 0, 1 / Math.sqrt(d)));
-      w.write(gaussian(rnd, d, 1, 0.2));
-      w.write(gaussian(rnd, 2 * inter * d, 0, 1 / Math.sqrt(d)));
-      w.write(gaussian(rnd, d * inter, 0, 1 / Math.sqrt(inter)));
     }
-    w.write(gaussian(rnd, d, 1, 0.2));
-    if (o.maskedLm()) {
-      w.write(gaussian(rnd, d * d, 0, 1 / Math.sqrt(d)));
-      w.write(gaussian(rnd, d, 1, 0.2));
-      w.write(gaussian(rnd, c.vocabSize(), 0, 0.1));
+
+    /** A linear layer [out, in]: weight ~ N(0, 1/in), bias ~ N(0, 0.1²) when biases are on. */
+    void linear(String module, long out, long in) throws IOException {
+      declare(module + ".weight", out * in, 0, 1 / Math.sqrt(in), out, in);
+      if (biases) {
+        declare(module + ".bias", out, 0, 0.1, out);
+      }
     }
-    w.finish();
+
+    void write() throws IOException {
+      SplittableRandom rnd = new SplittableRandom(seed);
+      for (Draw draw : draws) {
+        writer.write(gaussian(rnd, draw.count(), draw.mean(), draw.std()));
+      }
+      writer.finish();
+    }
   }
 
   private static float[] gaussian(SplittableRandom rnd, long count, double mean, double std) {

@@ -53,14 +53,19 @@ class OnnxExactnessTest {
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 7, DType.F32, false)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 8, DType.BF16, false)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, true)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 11, DType.F32, false, true)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 7, DType.F32, false)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true)));
   }
 
-  /** fp16 runs slowly on CPU: one tiny and one 30m checkpoint (BF16 weights, {@code model.} prefix). */
+  /**
+   * fp16 runs slowly on CPU: two tiny checkpoints (one with every bias) and one 30m (BF16 weights, {@code model.}
+   * prefix).
+   */
   static Stream<Arguments> fp16Checkpoints() {
     return Stream.of(
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 7, DType.F32, false)),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 11, DType.F32, false, true)),
         Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true)));
   }
 

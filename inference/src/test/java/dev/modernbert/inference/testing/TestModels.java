@@ -26,7 +26,8 @@ public final class TestModels {
   /** A random checkpoint folder written with {@code options}; do not modify it. */
   public static Path folder(RandomCheckpointWriter.Options options) {
     return CACHE.computeIfAbsent(options, o -> {
-      Path dir = ROOT.resolve(o.shape().id() + "-" + o.seed() + "-" + o.dtype() + (o.maskedLm() ? "-mlm" : ""));
+      Path dir = ROOT.resolve(o.shape().id() + "-" + o.seed() + "-" + o.dtype() + (o.maskedLm() ? "-mlm" : "")
+          + (o.biases() ? "-biases" : ""));
       try {
         RandomCheckpointWriter.write(o, dir);
       } catch (IOException e) {
