@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "3";
+  public static final String VERSION = "4";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -52,17 +52,19 @@ public final class ModernBertGraphCompiler {
     String maskF = g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.FLOAT_VALUE));
     String seqLen = g.op("Slice", g.op("Shape", ids), g.ints(1), g.ints(2));
     String h = layerNorm(g.op("Gather", weight("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d), ids),
-        "embeddings.norm", weights.embNorm(), weights.embNormBias());
+        new Norm("embeddings.norm", weights.embNorm(), weights.embNormBias(), false));
     GlobalMasks globalMasks = new GlobalMasks(
         g.op("Equal", g.op("ReduceMin", new String[] {mask}, Map.of("keepdims", 0)), g.ints(1)),
         g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.INT32_VALUE)));
-    Rotary global = rotary("global", config.globalRopeTheta(), seqLen);
-    Rotary local = rotary("local", config.localRopeTheta(), seqLen);
+    Rotary global = rotary("global", config.globalRopeTheta());
+    Rotary local = rotary("local", config.localRopeTheta());
     LocalAttention localAttention = localAttention(maskF, seqLen);
+    Norm first = normBefore(0);
+    Stream s = new Stream(h, first == null ? h : layerNorm(h, first));
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      h = layer(i, h, config.isGlobal(i) ? global : local, globalMasks, localAttention);
+      s = layer(i, s, config.isGlobal(i) ? global : local, globalMasks, localAttention);
     }
-    String out = layerNormToFloat(h, "final_norm", weights.finalNorm(), weights.finalNormBias());
+    String out = s.normed();
     g.output(out, "last_hidden_state", TensorProto.DataType.FLOAT, "batch", "sequence", d);
     if (options.pooling() != null) {
       g.output(pool(out, maskF), "sentence_embedding", TensorProto.DataType.FLOAT, "batch", d);
@@ -70,35 +72,33 @@ public final class ModernBertGraphCompiler {
     return g.build("modernbert-search " + VERSION + " " + options.key());
   }
 
+  /** cos/sin tables [max_positions, D/2] of one RoPE base, indexed by position inside the RotaryEmbedding kernel. */
   private record Rotary(String cos, String sin) {}
 
-  /** cos/sin tables [sequence, 1, D] (broadcast over heads) sliced from precomputed [max_positions, D] initializers. */
-  private Rotary rotary(String name, double theta, String seqLen) {
+  private Rotary rotary(String name, double theta) {
     int positions = config.maxPositionEmbeddings();
-    float[] cos = new float[positions * headDim];
-    float[] sin = new float[positions * headDim];
-    float[] inv = dev.modernbert.inference.reference.RotaryTable.inverseFrequencies(theta, headDim);
     int half = headDim / 2;
+    float[] cos = new float[positions * half];
+    float[] sin = new float[positions * half];
+    float[] inv = dev.modernbert.inference.reference.RotaryTable.inverseFrequencies(theta, headDim);
     for (int p = 0; p < positions; p++) {
       for (int j = 0; j < half; j++) {
         float angle = (float) p * inv[j];
-        cos[p * headDim + j] = cos[p * headDim + j + half] = (float) Math.cos(angle);
-        sin[p * headDim + j] = sin[p * headDim + j + half] = (float) Math.sin(angle);
+        cos[p * half + j] = (float) Math.cos(angle);
+        sin[p * half + j] = (float) Math.sin(angle);
       }
     }
-    String c = weight("rope_" + name + "_cos", cos, positions, headDim);
-    String s = weight("rope_" + name + "_sin", sin, positions, headDim);
-    return new Rotary(g.op("Unsqueeze", g.op("Slice", c, g.ints(0), seqLen, g.ints(0)), g.ints(1)),
-        g.op("Unsqueeze", g.op("Slice", s, g.ints(0), seqLen, g.ints(0)), g.ints(1)));
+    return new Rotary(weight("rope_" + name + "_cos", cos, positions, half),
+        weight("rope_" + name + "_sin", sin, positions, half));
   }
 
-  /** {@code x·cos + rotate_half(x)·sin} on [B, S, H, D]. */
+  /**
+   * {@code x·cos + rotate_half(x)·sin} on [B, S, d] by ONNX Runtime's RotaryEmbedding (halves, not interleaved;
+   * positions start at 0 in every row): one kernel where the plain operators take seven passes.
+   */
   private String rope(String x, Rotary r) {
-    int half = headDim / 2;
-    String x1 = g.op("Slice", x, g.ints(0), g.ints(half), g.ints(3));
-    String x2 = g.op("Slice", x, g.ints(half), g.ints(headDim), g.ints(3));
-    String rotated = g.op("Concat", new String[] {g.op("Neg", x2), x1}, Map.of("axis", 3));
-    return g.op("Add", g.op("Mul", x, r.cos()), g.op("Mul", rotated, r.sin()));
+    return g.contrib("RotaryEmbedding", new String[] {x, g.ints(0), r.cos(), r.sin()},
+        Map.of("interleaved", 0));
   }
 
   /**
@@ -150,35 +150,68 @@ public final class ModernBertGraphCompiler {
   /** Whether the batch has no padding (bool [1]) and the key-padding mask as int32 [B, S], for global layers. */
   private record GlobalMasks(String unpadded, String keyPadding) {}
 
-  private String layer(int i, String h, Rotary rope, GlobalMasks globalMasks, LocalAttention localAttention) {
+  /**
+   * The residual stream and what the next sublayer reads from it: the stream after its LayerNorm, or the stream
+   * itself where the model has no norm there.
+   */
+  private record Stream(String residual, String normed) {}
+
+  /** A LayerNorm's weights; {@code toFloat} keeps its output fp32 in an fp16 graph (the final norm). */
+  private record Norm(String name, float[] gamma, float[] beta, boolean toFloat) {}
+
+  private Stream layer(int i, Stream in, Rotary rope, GlobalMasks globalMasks, LocalAttention localAttention) {
     ModernBertWeights.Layer w = weights.layer(i);
     String p = "layers." + i + ".";
-    String x = w.attnNorm() == null ? h : layerNorm(h, p + "attn_norm", w.attnNorm(), w.attnNormBias());
-    String qkv = g.op("Reshape", linear(x, p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d),
-        g.ints(0, 0, 3, heads, headDim));
-    String[] parts = g.multi("Split", new String[] {qkv}, 3, Map.of("axis", 2, "num_outputs", 3));
-    String q = rope(g.op("Squeeze", parts[0], g.ints(2)), rope);
-    String k = rope(g.op("Squeeze", parts[1], g.ints(2)), rope);
-    String v = g.op("Squeeze", parts[2], g.ints(2));
+    String[] qkv = linearParts(in.normed(), p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d, 3);
+    String q = rope(qkv[0], rope);
+    String k = rope(qkv[1], rope);
     String o;
     if (config.isGlobal(i)) {
-      o = globalAttention(g.op("Reshape", q, g.ints(0, 0, d)), g.op("Reshape", k, g.ints(0, 0, d)),
-          g.op("Reshape", v, g.ints(0, 0, d)), globalMasks);
+      o = globalAttention(q, k, qkv[2], globalMasks);
     } else {
-      String heads = attendLocally(toHeadsFirst(q), toHeadsFirst(k), toHeadsFirst(v), localAttention);
-      o = g.op("Reshape", toHeadsFirst(heads), g.ints(0, 0, d));
+      String heads = attendLocally(toHeadsFirst(q), toHeadsFirst(k), toHeadsFirst(qkv[2]), localAttention);
+      o = g.op("Reshape", swapSequenceAndHeads(heads), g.ints(0, 0, d));
     }
-    h = g.op("Add", h, linear(o, p + "attn.Wo", w.wo(), w.woBias(), d, d));
-    String y = layerNorm(h, p + "mlp_norm", w.mlpNorm(), w.mlpNormBias());
+    Stream mid = addAndNorm(in.residual(), linear(o, p + "attn.Wo", w.wo(), w.woBias(), d, d),
+        new Norm(p + "mlp_norm", w.mlpNorm(), w.mlpNormBias(), false));
     int inter = config.intermediateSize();
-    String[] u = g.multi("Split", new String[] {linear(y, p + "mlp.Wi", w.wi(), w.wiBias(), 2 * inter, d)}, 2,
-        Map.of("axis", -1, "num_outputs", 2));
+    String[] u = linearParts(mid.normed(), p + "mlp.Wi", w.wi(), w.wiBias(), 2 * inter, d, 2);
     String gated = g.op("Mul", gelu(u[0]), u[1]);
-    return g.op("Add", h, linear(gated, p + "mlp.Wo", w.mlpWo(), w.mlpWoBias(), d, inter));
+    return addAndNorm(mid.residual(), linear(gated, p + "mlp.Wo", w.mlpWo(), w.mlpWoBias(), d, inter),
+        normBefore(i + 1));
+  }
+
+  /** The norm in front of layer {@code i}'s attention (none in layer 0), or the final norm after the last layer. */
+  private Norm normBefore(int i) {
+    if (i == config.numHiddenLayers()) {
+      return new Norm("final_norm", weights.finalNorm(), weights.finalNormBias(), true);
+    }
+    ModernBertWeights.Layer w = weights.layer(i);
+    return w.attnNorm() == null ? null : new Norm("layers." + i + ".attn_norm", w.attnNorm(), w.attnNormBias(), false);
+  }
+
+  /**
+   * {@code residual + delta} and its {@code norm} ({@code null}: none). In fp32 one SkipLayerNormalization kernel
+   * does both (ONNX Runtime fuses Add + LayerNormalization only for fixed sequence lengths, and runs its plain
+   * LayerNormalization several times slower); fp16 keeps the fp32 LayerNorm on an fp16 sum.
+   */
+  private Stream addAndNorm(String residual, String delta, Norm norm) {
+    if (norm == null || half) {
+      String sum = g.op("Add", residual, delta);
+      return new Stream(sum, norm == null ? sum : layerNorm(sum, norm));
+    }
+    String[] out = g.contrib("SkipLayerNormalization", new String[] {residual, delta, normScale(norm),
+        normBias(norm)}, 4, Map.of("epsilon", (float) config.normEps()));
+    return new Stream(out[3], out[0]);
+  }
+
+  /** [B, S, d] to [B, H, S, D]. */
+  private String toHeadsFirst(String x) {
+    return swapSequenceAndHeads(g.op("Reshape", x, g.ints(0, 0, heads, headDim)));
   }
 
   /** Swaps axes 1 and 2: [B, S, H, D] to [B, H, S, D] and back. */
-  private String toHeadsFirst(String x) {
+  private String swapSequenceAndHeads(String x) {
     return g.op("Transpose", new String[] {x}, Map.of("perm", new long[] {0, 2, 1, 3}));
   }
 
@@ -222,9 +255,12 @@ public final class ModernBertGraphCompiler {
     return b.op("MatMul", half ? b.cast(probs, TensorProto.DataType.FLOAT16) : probs, v);
   }
 
-  /** Exact erf GELU: {@code 0.5·x·(1 + erf(x/√2))}. */
+  /**
+   * Exact erf GELU: {@code 0.5·x·(1 + erf(x/√2))}, written as ONNX Runtime's GeluFusion matches it (Div by √2),
+   * so it runs as one Gelu kernel instead of five element-wise passes.
+   */
   private String gelu(String x) {
-    String erf = g.op("Erf", g.op("Mul", x, constant((float) (1.0 / Math.sqrt(2.0)))));
+    String erf = g.op("Erf", g.op("Div", x, constant((float) Math.sqrt(2.0))));
     return g.op("Mul", g.op("Mul", x, constant(0.5f)), g.op("Add", erf, constant(1f)));
   }
 
@@ -243,33 +279,56 @@ public final class ModernBertGraphCompiler {
   }
 
   /**
-   * LayerNormalization with an explicit bias, zeros when the checkpoint has none: ONNX Runtime 1.16 (the one
-   * ml-commons ships) aborts the process while fusing a bias-less LayerNormalization into SkipLayerNormalization.
+   * LayerNorm computed in fp32 whatever the compute precision (fp16 variance is not stable); returned in the
+   * compute precision unless {@code norm.toFloat()}.
    */
-  private String layerNorm(String x, String name, float[] gamma, float[] beta) {
-    String y = layerNormToFloat(x, name, gamma, beta);
-    return half ? g.cast(y, TensorProto.DataType.FLOAT16) : y;
+  private String layerNorm(String x, Norm norm) {
+    String[] in = new String[] {half ? g.cast(x, TensorProto.DataType.FLOAT) : x, normScale(norm), normBias(norm)};
+    String y = g.op("LayerNormalization", in, Map.of("axis", -1, "epsilon", (float) config.normEps()));
+    return half && !norm.toFloat() ? g.cast(y, TensorProto.DataType.FLOAT16) : y;
   }
 
-  /** LayerNorm computed, and returned, in fp32 whatever the compute precision (fp16 variance is not stable). */
-  private String layerNormToFloat(String x, String name, float[] gamma, float[] beta) {
-    String scale = g.floats(name + ".weight", gamma, d);
-    String[] in = new String[] {half ? g.cast(x, TensorProto.DataType.FLOAT) : x, scale,
-        g.floats(name + ".bias", beta == null ? new float[d] : beta, d)};
-    return g.op("LayerNormalization", in, Map.of("axis", -1, "epsilon", (float) config.normEps()));
+  private String normScale(Norm norm) {
+    return g.floats(norm.name() + ".weight", norm.gamma(), d);
+  }
+
+  /**
+   * An explicit bias, zeros when the checkpoint has none: ONNX Runtime 1.16 (the one ml-commons ships) aborts the
+   * process while fusing a bias-less LayerNormalization into SkipLayerNormalization.
+   */
+  private String normBias(Norm norm) {
+    return g.floats(norm.name() + ".bias", norm.beta() == null ? new float[d] : norm.beta(), d);
   }
 
   /** {@code x·Aᵀ (+ b)} with A stored [out, in]; the initializer holds Aᵀ [in, out]. */
   private String linear(String x, String name, float[] a, float[] bias, int out, int in) {
-    float[] t = new float[a.length];
-    for (int o = 0; o < out; o++) {
-      for (int k = 0; k < in; k++) {
-        t[k * out + o] = a[o * in + k];
+    return linearParts(x, name, a, bias, out, in, 1)[0];
+  }
+
+  /**
+   * {@code x·Aᵀ (+ b)} cut along its outputs into {@code parts} equal tensors, each by its own MatMul over its rows
+   * of A: as fast as one MatMul, without the copy a Split of its result costs.
+   */
+  private String[] linearParts(String x, String name, float[] a, float[] bias, int out, int in, int parts) {
+    int rows = out / parts;
+    String[] y = new String[parts];
+    for (int part = 0; part < parts; part++) {
+      float[] t = new float[rows * in];
+      for (int o = 0; o < rows; o++) {
+        for (int k = 0; k < in; k++) {
+          t[k * rows + o] = a[(part * rows + o) * in + k];
+        }
+      }
+      String suffix = parts == 1 ? "" : "." + part;
+      y[part] = g.op("MatMul", x, weight(name + ".weight.T" + suffix, t, in, rows));
+      if (bias != null) {
+        float[] b = java.util.Arrays.copyOfRange(bias, part * rows, (part + 1) * rows);
+        y[part] = g.op("Add", y[part], weight(name + ".bias" + suffix, b, rows));
       }
     }
-    String y = g.op("MatMul", x, weight(name + ".weight.T", t, in, out));
-    return bias == null ? y : g.op("Add", y, weight(name + ".bias", bias, out));
+    return y;
   }
+
 
   private String pool(String out, String maskF) {
     String pooled;

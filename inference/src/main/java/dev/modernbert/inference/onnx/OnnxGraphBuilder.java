@@ -102,21 +102,19 @@ public final class OnnxGraphBuilder {
     return op(opType, inputs, Map.of());
   }
 
-  /** Adds an operator with several outputs; returns their names. */
-  public String[] multi(String opType, String[] inputs, int outputs, Map<String, Object> attributes) {
+  /** Adds an operator of the {@code com.microsoft} contrib domain; empty input names skip optional inputs. */
+  public String contrib(String opType, String[] inputs, Map<String, Object> attributes) {
+    return contrib(opType, inputs, 1, attributes)[0];
+  }
+
+  /** A contrib operator with several outputs; returns their names. */
+  public String[] contrib(String opType, String[] inputs, int outputs, Map<String, Object> attributes) {
     String[] names = new String[outputs];
     for (int i = 0; i < outputs; i++) {
       names[i] = fresh(opType);
     }
-    graph.addNode(node(opType, inputs, names, attributes, ""));
+    graph.addNode(node(opType, inputs, names, attributes, "com.microsoft"));
     return names;
-  }
-
-  /** Adds an operator of the {@code com.microsoft} contrib domain; empty input names skip optional inputs. */
-  public String contrib(String opType, String[] inputs, Map<String, Object> attributes) {
-    String out = fresh(opType);
-    graph.addNode(node(opType, inputs, new String[] {out}, attributes, "com.microsoft"));
-    return out;
   }
 
   private String op(String opType, String[] inputs, String output, Map<String, Object> attributes) {
