@@ -329,7 +329,6 @@ public final class ModernBertGraphCompiler {
     return y;
   }
 
-
   private String pool(String out, String maskF) {
     String pooled;
     if (options.pooling() == Pooling.CLS) {
