@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -67,7 +70,7 @@ public final class RandomCheckpointWriter {
     long d = c.hiddenSize();
     long inter = c.intermediateSize();
     RandomTensors t = new RandomTensors(new SafetensorsWriter(file), o.dtype(), o.biases(), o.seed());
-    t.declare(p + "embeddings.tok_embeddings.weight", c.vocabSize() * d, 0, 1, c.vocabSize(), d);
+    t.declare(p + "embeddings.tok_embeddings.weight", 0, 1, c.vocabSize(), d);
     t.norm(p + "embeddings.norm", d);
     for (int i = 0; i < c.numHiddenLayers(); i++) {
       String l = p + "layers." + i + ".";
@@ -82,9 +85,9 @@ public final class RandomCheckpointWriter {
     }
     t.norm(p + "final_norm", d);
     if (o.maskedLm()) {
-      t.declare("head.dense.weight", d * d, 0, 1 / Math.sqrt(d), d, d);
-      t.declare("head.norm.weight", d, 1, 0.2, d);
-      t.declare("decoder.bias", c.vocabSize(), 0, 0.1, c.vocabSize());
+      t.declare("head.dense.weight", 0, 1 / Math.sqrt(d), d, d);
+      t.declare("head.norm.weight", 1, 0.2, d);
+      t.declare("decoder.bias", 0, 0.1, c.vocabSize());
     }
     t.write();
   }
@@ -95,7 +98,7 @@ public final class RandomCheckpointWriter {
     private final DType dtype;
     private final boolean biases;
     private final long seed;
-    private final java.util.List<Draw> draws = new java.util.ArrayList<>();
+    private final List<Draw> draws = new ArrayList<>();
 
     private record Draw(long count, double mean, double std) {}
 
@@ -106,25 +109,25 @@ public final class RandomCheckpointWriter {
       this.seed = seed;
     }
 
-    /** A tensor of {@code count} values ~ N(mean, std²). */
-    void declare(String name, long count, double mean, double std, long... shape) throws IOException {
+    /** A tensor of {@code shape} with values ~ N(mean, std²). */
+    void declare(String name, double mean, double std, long... shape) throws IOException {
       writer.declare(name, dtype, shape);
-      draws.add(new Draw(count, mean, std));
+      draws.add(new Draw(Arrays.stream(shape).reduce(1, Math::multiplyExact), mean, std));
     }
 
     /** A LayerNorm: weight ~ 1 + N(0, 0.2²), bias ~ N(0, 0.1²) when biases are on. */
     void norm(String module, long d) throws IOException {
-      declare(module + ".weight", d, 1, 0.2, d);
+      declare(module + ".weight", 1, 0.2, d);
       if (biases) {
-        declare(module + ".bias", d, 0, 0.1, d);
+        declare(module + ".bias", 0, 0.1, d);
       }
     }
 
     /** A linear layer [out, in]: weight ~ N(0, 1/in), bias ~ N(0, 0.1²) when biases are on. */
     void linear(String module, long out, long in) throws IOException {
-      declare(module + ".weight", out * in, 0, 1 / Math.sqrt(in), out, in);
+      declare(module + ".weight", 0, 1 / Math.sqrt(in), out, in);
       if (biases) {
-        declare(module + ".bias", out, 0, 0.1, out);
+        declare(module + ".bias", 0, 0.1, out);
       }
     }
 
