@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -89,8 +90,8 @@ final class IngestBenchmark {
   }
 
   /**
-   * {@code w} indexed {@code rounds} times, each into a fresh index: the round of median tokens/s; every round's
-   * tokens/s goes to {@code all}.
+   * {@code w} indexed {@code rounds} times, each into a fresh index: the round of median tokens/s (of an even
+   * number, the faster middle one: a row must be one real round); every round's tokens/s goes to {@code all}.
    */
   private static ObjectNode medianRound(BenchNode node, Workload w, int rounds, ArrayNode all) throws IOException {
     List<ObjectNode> measured = new ArrayList<>();
@@ -99,7 +100,7 @@ final class IngestBenchmark {
       measured.add(ingest(node, w, " (round " + (r + 1) + "/" + rounds + ")"));
     }
     List<ObjectNode> sorted = new ArrayList<>(measured);
-    sorted.sort(java.util.Comparator.comparingDouble(row -> row.path("tokens_per_s").asDouble()));
+    sorted.sort(Comparator.comparingDouble(row -> row.path("tokens_per_s").asDouble()));
     measured.forEach(row -> all.add(row.path("tokens_per_s").asDouble()));
     return sorted.get(rounds / 2);
   }

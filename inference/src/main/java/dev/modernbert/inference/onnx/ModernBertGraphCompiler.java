@@ -5,6 +5,7 @@ import dev.modernbert.inference.model.ModernBertWeights;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import dev.modernbert.inference.pooling.Pooling;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -322,7 +323,7 @@ public final class ModernBertGraphCompiler {
       String suffix = parts == 1 ? "" : "." + part;
       y[part] = g.op("MatMul", x, weight(name + ".weight.T" + suffix, t, in, rows));
       if (bias != null) {
-        float[] b = java.util.Arrays.copyOfRange(bias, part * rows, (part + 1) * rows);
+        float[] b = Arrays.copyOfRange(bias, part * rows, (part + 1) * rows);
         y[part] = g.op("Add", y[part], weight(name + ".bias" + suffix, b, rows));
       }
     }
