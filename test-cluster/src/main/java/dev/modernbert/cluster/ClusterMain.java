@@ -12,13 +12,14 @@ public final class ClusterMain {
   private ClusterMain() {}
 
   public static void main(String[] argv) {
+    String command = "modernbert " + (argv.length > 0 ? argv[0] : "") + ": ";
     try {
       System.exit(run(Arrays.asList(argv)));
     } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("modernbert " + String.join(" ", argv.length > 0 ? argv[0] : "") + ": " + e.getMessage());
+      System.err.println(command + e.getMessage());
       System.exit(2);
     } catch (Exception e) {
-      System.err.println("modernbert " + (argv.length > 0 ? argv[0] : "") + ": " + e.getMessage());
+      System.err.println(command + e.getMessage());
       System.exit(1);
     }
   }
@@ -59,8 +60,8 @@ public final class ClusterMain {
     LocalCluster cluster = cluster();
     switch (argv.get(1)) {
       case "start" -> {
-        int nodes = intOption(argv, "--nodes", 1);
-        int port = intOption(argv, "--http-port", 9200);
+        int nodes = intOption(argv, "--nodes", 1, 1);
+        int port = intOption(argv, "--http-port", 9200, 1);
         String models = option(argv, "--model-dir", null);
         cluster.start(nodes, port, models == null ? null : Path.of(models), option(argv, "--heap", nodes > 1 ? "1g" : "2g"));
         System.out.println("cluster green: " + nodes + " node(s), http://127.0.0.1:" + port);
@@ -87,12 +88,33 @@ public final class ClusterMain {
     return argv.get(i + 1);
   }
 
-  static int intOption(List<String> argv, String name, int fallback) {
+  /** The integer value of option {@code name}, or {@code fallback}; refuses a value below {@code min}. */
+  static int intOption(List<String> argv, String name, int fallback, int min) {
     String v = option(argv, name, null);
+    int value;
     try {
-      return v == null ? fallback : Integer.parseInt(v);
+      value = v == null ? fallback : Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be an integer, got " + v);
     }
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
+    }
+    return value;
+  }
+
+  /** The comma-separated integers of option {@code name}, or {@code fallback}'s; refuses any below {@code min}. */
+  static int[] intsOption(List<String> argv, String name, String fallback, int min) {
+    String v = option(argv, name, fallback);
+    int[] values;
+    try {
+      values = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be comma-separated integers, got " + v);
+    }
+    if (Arrays.stream(values).anyMatch(x -> x < min)) {
+      throw new IllegalArgumentException(name + " must be at least " + min + " each, got " + v);
+    }
+    return values;
   }
 }

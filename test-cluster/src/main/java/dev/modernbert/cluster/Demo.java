@@ -29,7 +29,7 @@ final class Demo {
 
   static int run(List<String> argv) throws Exception {
     String model = ClusterMain.option(argv, "--model", DEFAULT_MODEL);
-    int docs = ClusterMain.intOption(argv, "--docs", 1145);
+    int docs = ClusterMain.intOption(argv, "--docs", 1145, 1);
     if (!model.startsWith("random:") && !Files.isDirectory(Path.of(model))) {
       try {
         model = download(model).toString();

@@ -47,13 +47,13 @@ final class IngestBenchmark {
   static int run(List<String> argv) throws Exception {
     String shape = ClusterMain.option(argv, "--shape", "30m");
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size()), corpus.paragraphs().size());
+    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
     List<Workload> workloads = List.of(
         new Workload("JSQuAD paragraphs", corpus.paragraphs().subList(0, docs).stream()
             .map(JsquadCorpus.Paragraph::text).toList()),
-        new Workload("long documents", longDocuments(corpus, ClusterMain.intOption(argv, "--long-docs", 4),
-            ClusterMain.intOption(argv, "--doc-chars", 50_000))));
-    int rounds = Math.max(1, ClusterMain.intOption(argv, "--rounds", 3));
+        new Workload("long documents", longDocuments(corpus, ClusterMain.intOption(argv, "--long-docs", 4, 1),
+            ClusterMain.intOption(argv, "--doc-chars", 50_000, 1))));
+    int rounds = ClusterMain.intOption(argv, "--rounds", 3, 1);
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine())
         .put("rounds", rounds);
     ArrayNode rows = report.putArray("results");

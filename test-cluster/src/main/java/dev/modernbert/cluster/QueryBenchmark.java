@@ -28,9 +28,8 @@ final class QueryBenchmark {
 
   static int run(List<String> argv) throws Exception {
     String shape = ClusterMain.option(argv, "--shape", "30m");
-    int queries = ClusterMain.intOption(argv, "--queries", 200);
-    int[] sizes = Arrays.stream(ClusterMain.option(argv, "--chunks", "10000,100000").split(","))
-        .mapToInt(Integer::parseInt).toArray();
+    int queries = ClusterMain.intOption(argv, "--queries", 200, 1);
+    int[] sizes = ClusterMain.intsOption(argv, "--chunks", "10000,100000", 1);
     try (BenchNode node = BenchNode.start(shape)) {
       JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
       ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)

@@ -50,11 +50,11 @@ final class VsNeuralBenchmark {
   static int run(List<String> argv) throws Exception {
     String shape = ClusterMain.option(argv, "--shape", "30m");
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size()), corpus.paragraphs().size());
-    int longDocs = ClusterMain.intOption(argv, "--long-docs", 3);
-    int queries = ClusterMain.intOption(argv, "--queries", 200);
-    int rounds = Math.max(1, ClusterMain.intOption(argv, "--rounds", 3));
-    int clients = Math.max(2, ClusterMain.intOption(argv, "--clients", 4));
+    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
+    int longDocs = ClusterMain.intOption(argv, "--long-docs", 3, 1);
+    int queries = ClusterMain.intOption(argv, "--queries", 200, 1);
+    int rounds = ClusterMain.intOption(argv, "--rounds", 3, 1);
+    int clients = ClusterMain.intOption(argv, "--clients", 4, 2);
     List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
     List<String> questions = corpus.questions().subList(0, Math.min(queries, corpus.questions().size())).stream()
         .map(JsquadCorpus.Question::text).toList();
