@@ -53,15 +53,25 @@ final class Args {
   }
 
   int intValue(String name, int fallback) {
+    return intValue(name, fallback, Integer.MIN_VALUE);
+  }
+
+  /** Like {@link #intValue(String, int)}, refusing a value below {@code min}. */
+  int intValue(String name, int fallback, int min) {
     String v = values.get(name);
     if (v == null) {
       return fallback;
     }
+    int value;
     try {
-      return Integer.parseInt(v);
+      value = Integer.parseInt(v);
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be an integer, got \"" + v + "\"");
     }
+    if (value < min) {
+      throw new UsageException("--" + name + " must be at least " + min + ", got " + value);
+    }
+    return value;
   }
 
   long longValue(String name, long fallback) {

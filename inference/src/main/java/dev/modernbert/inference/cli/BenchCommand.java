@@ -25,13 +25,13 @@ final class BenchCommand implements Main.Command {
     ModelShape shape = shape(a);
     String name = which + "-" + shape.id();
     switch (which) {
-      case "chunk" -> write(a, name, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000),
-          a.intValue("runs", 3), work, System.out));
+      case "chunk" -> write(a, name, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000, 1),
+          a.intValue("runs", 3, 1), work, System.out));
       case "batching" -> write(a, name, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
-          ints(a, "lengths", "96,384"), ints(a, "budgets", "1024,2048,4096,8192,16384"), a.intValue("runs", 3), work,
-          a.intValue("threads", 0), a.get("device", "auto")), System.out));
+          ints(a, "lengths", "96,384"), ints(a, "budgets", "1024,2048,4096,8192,16384"), a.intValue("runs", 3, 1), work,
+          a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
       default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape, ints(a, "lengths",
-          "512,2048,8192"), a.intValue("batch", 1), a.intValue("runs", 3), work, a.intValue("threads", 0),
+          "512,2048,8192"), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work, a.intValue("threads", 0, 0),
           a.get("device", "auto")), System.out));
     }
   }

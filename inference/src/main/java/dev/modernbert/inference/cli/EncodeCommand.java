@@ -51,7 +51,7 @@ final class EncodeCommand implements Main.Command {
           .withEngine(EngineSettings.Engine.valueOf(a.get("engine", "onnx").toUpperCase(Locale.ROOT)))
           .withAttention(AttentionMode.parse(a.get("attention", "blocked")))
           .withDevice(DeviceSpec.parse(a.get("device", "auto")))
-          .withThreads(a.intValue("threads", 0));
+          .withThreads(a.intValue("threads", 0, 0));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage().startsWith("No enum") ? "--engine must be onnx or reference"
           : e.getMessage());

@@ -144,4 +144,13 @@ class MainTest {
     assertEquals(2, run("{}\n", "tokenize", "--model", "src/main/resources/modernbert-ja-tokenizer", "--jsonl"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 1 is not a JSON string"));
   }
+
+  @Test
+  void aBenchRefusesACountItCannotHonourBeforeRunning() {
+    assertEquals(2, run("", "bench", "engine", "--runs", "0", "--work-dir", dir.resolve("work").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--runs must be at least 1, got 0"));
+    assertEquals(2, run("", "bench", "batching", "--threads", "-1", "--work-dir", dir.resolve("work").toString()));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--threads must be at least 0, got -1"));
+    assertFalse(Files.exists(dir.resolve("work")), "refused before any checkpoint was written");
+  }
 }
