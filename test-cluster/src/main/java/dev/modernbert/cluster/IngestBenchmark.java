@@ -15,8 +15,8 @@ import dev.modernbert.inference.stats.InferenceStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -90,8 +90,8 @@ final class IngestBenchmark {
   }
 
   /**
-   * {@code w} indexed {@code rounds} times, each into a fresh index: the round of median tokens/s (of an even
-   * number, the faster middle one: a row must be one real round); every round's tokens/s goes to {@code all}.
+   * {@code w} indexed {@code rounds} times, each into a fresh index: the round of {@link Stats#upperMedian} tokens/s
+   * (a row must be one real round); every round's tokens/s goes to {@code all}.
    */
   private static ObjectNode medianRound(BenchNode node, Workload w, int rounds, ArrayNode all) throws IOException {
     List<ObjectNode> measured = new ArrayList<>();
@@ -99,10 +99,10 @@ final class IngestBenchmark {
       node.createIndex("ingest", "bench", body -> { });
       measured.add(ingest(node, w, " (round " + (r + 1) + "/" + rounds + ")"));
     }
-    List<ObjectNode> sorted = new ArrayList<>(measured);
-    sorted.sort(Comparator.comparingDouble(row -> row.path("tokens_per_s").asDouble()));
-    measured.forEach(row -> all.add(row.path("tokens_per_s").asDouble()));
-    return sorted.get(rounds / 2);
+    double[] perSecond = measured.stream().mapToDouble(row -> row.path("tokens_per_s").asDouble()).toArray();
+    Arrays.stream(perSecond).forEach(all::add);
+    double median = Stats.upperMedian(perSecond);
+    return measured.stream().filter(row -> row.path("tokens_per_s").asDouble() == median).findFirst().orElseThrow();
   }
 
   private static ObjectNode ingest(BenchNode node, Workload w, String round) throws IOException {
@@ -177,7 +177,7 @@ final class IngestBenchmark {
 
   /**
    * The engine in this JVM on the same texts, as the processor runs them, while the node is idle: the median of
-   * {@code rounds} passes, each of which goes to {@code all}.
+   * {@code rounds} passes by the node rounds' rule ({@link Stats#upperMedian}), each of which goes to {@code all}.
    */
   private static void engineAlone(Path modelDir, Workload w, ObjectNode row, Path work, ArrayNode all, int rounds) {
     try (LoadedModel m = LoadedModel.load(modelDir, EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")))) {
@@ -189,7 +189,7 @@ final class IngestBenchmark {
         perSecond[r] = enginePass(embedder, w.texts());
         all.add(perSecond[r]);
       }
-      double engine = Stats.median(perSecond);
+      double engine = Stats.upperMedian(perSecond);
       row.put("engine_tokens_per_s", engine).put("plugin_share", row.path("tokens_per_s").asDouble() / engine);
       System.out.printf("%s: engine alone %.0f tokens/s; the node keeps %.0f%%%n", w.name(), engine,
           100 * row.path("tokens_per_s").asDouble() / engine);
