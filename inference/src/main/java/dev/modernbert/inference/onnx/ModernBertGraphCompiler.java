@@ -5,6 +5,7 @@ import dev.modernbert.inference.model.ModernBertWeights;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import dev.modernbert.inference.pooling.Pooling;
+import dev.modernbert.inference.reference.RotaryTable;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -78,19 +79,9 @@ public final class ModernBertGraphCompiler {
 
   private Rotary rotary(String name, double theta) {
     int positions = config.maxPositionEmbeddings();
-    int half = headDim / 2;
-    float[] cos = new float[positions * half];
-    float[] sin = new float[positions * half];
-    float[] inv = dev.modernbert.inference.reference.RotaryTable.inverseFrequencies(theta, headDim);
-    for (int p = 0; p < positions; p++) {
-      for (int j = 0; j < half; j++) {
-        float angle = (float) p * inv[j];
-        cos[p * half + j] = (float) Math.cos(angle);
-        sin[p * half + j] = (float) Math.sin(angle);
-      }
-    }
-    return new Rotary(weight("rope_" + name + "_cos", cos, positions, half),
-        weight("rope_" + name + "_sin", sin, positions, half));
+    RotaryTable table = new RotaryTable(theta, headDim, positions);
+    return new Rotary(weight("rope_" + name + "_cos", table.cos(), positions, headDim / 2),
+        weight("rope_" + name + "_sin", table.sin(), positions, headDim / 2));
   }
 
   /**

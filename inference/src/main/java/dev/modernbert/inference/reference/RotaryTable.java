@@ -26,12 +26,22 @@ public final class RotaryTable {
   }
 
   /** {@code inv_freq[j] = 1 / θ^(2j/D)}, computed in double and rounded to float. */
-  public static float[] inverseFrequencies(double theta, int headDim) {
+  static float[] inverseFrequencies(double theta, int headDim) {
     float[] inv = new float[headDim / 2];
     for (int j = 0; j < inv.length; j++) {
       inv[j] = (float) (1.0 / Math.pow(theta, (2.0 * j) / headDim));
     }
     return inv;
+  }
+
+  /** cos of position p's angle j at {@code [p·D/2 + j]} (the layout of ONNX Runtime's RotaryEmbedding cache). */
+  public float[] cos() {
+    return cos.clone();
+  }
+
+  /** sin of position p's angle j at {@code [p·D/2 + j]}. */
+  public float[] sin() {
+    return sin.clone();
   }
 
   /** Rotates {@code x[offset..offset+D)} in place for position {@code p} (rotate-half convention). */
