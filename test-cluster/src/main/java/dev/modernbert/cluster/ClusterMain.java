@@ -1,8 +1,11 @@
 package dev.modernbert.cluster;
 
+import dev.modernbert.inference.cli.Args;
+import dev.modernbert.inference.cli.UsageException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 
 /**
  * {@code ./modernbert cluster start|stop|status} (and {@code demo}): local OpenSearch nodes with k-NN and this
@@ -15,7 +18,7 @@ public final class ClusterMain {
     String command = "modernbert " + (argv.length > 0 ? argv[0] : "") + ": ";
     try {
       System.exit(run(Arrays.asList(argv)));
-    } catch (IllegalArgumentException | IllegalStateException e) {
+    } catch (UsageException | IllegalArgumentException | IllegalStateException e) {
       System.err.println(command + e.getMessage());
       System.exit(2);
     } catch (Exception e) {
@@ -39,7 +42,7 @@ public final class ClusterMain {
 
   static int run(List<String> argv) throws Exception {
     if (argv.isEmpty()) {
-      throw new IllegalArgumentException("usage: cluster start|stop|status | demo | bench query|ingest|vs-neural");
+      throw new UsageException("usage: cluster start|stop|status | demo | bench query|ingest|vs-neural");
     }
     if (argv.get(0).equals("demo")) {
       return Demo.run(argv.subList(1, argv.size()));
@@ -54,67 +57,43 @@ public final class ClusterMain {
       return VsNeuralBenchmark.run(argv.subList(2, argv.size()));
     }
     if (!argv.get(0).equals("cluster") || argv.size() < 2) {
-      throw new IllegalArgumentException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"
+      throw new UsageException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"
           + " [--heap 2g] | cluster stop | cluster status");
     }
-    LocalCluster cluster = cluster();
+    List<String> rest = argv.subList(2, argv.size());
     switch (argv.get(1)) {
       case "start" -> {
-        int nodes = intOption(argv, "--nodes", 1, 1);
-        int port = intOption(argv, "--http-port", 9200, 1);
-        String models = option(argv, "--model-dir", null);
-        cluster.start(nodes, port, models == null ? null : Path.of(models), option(argv, "--heap", nodes > 1 ? "1g" : "2g"));
+        Args a = options(rest, "nodes", "http-port", "model-dir", "heap");
+        int nodes = a.intValue("nodes", 1, 1);
+        int port = a.intValue("http-port", 9200, 1);
+        String models = a.get("model-dir", null);
+        cluster().start(nodes, port, models == null ? null : Path.of(models), a.get("heap", nodes > 1 ? "1g" : "2g"));
         System.out.println("cluster green: " + nodes + " node(s), http://127.0.0.1:" + port);
       }
-      case "stop" -> System.out.println("stopped " + cluster.stop() + " node(s)");
+      case "stop" -> {
+        options(rest);
+        System.out.println("stopped " + cluster().stop() + " node(s)");
+      }
       case "status" -> {
-        int port = cluster.httpPort(0);
+        options(rest);
+        int port = cluster().httpPort(0);
         Http.Response r = new Http(port).get("/_cluster/health");
         System.out.println("http://127.0.0.1:" + port + " " + r.body().toString());
       }
-      default -> throw new IllegalArgumentException("unknown cluster command " + argv.get(1));
+      default -> throw new UsageException("unknown cluster command " + argv.get(1));
     }
     return 0;
   }
 
-  static String option(List<String> argv, String name, String fallback) {
-    int i = argv.indexOf(name);
-    if (i < 0) {
-      return fallback;
+  /**
+   * The options of a cluster or bench command: {@code valued} names those it takes, each with a value; anything
+   * else (an unknown option, a stray argument) is refused before the command does any work.
+   */
+  static Args options(List<String> argv, String... valued) {
+    Args a = Args.parse(argv, Set.of(), Set.of(valued));
+    if (!a.positional().isEmpty()) {
+      throw new UsageException("unexpected argument " + a.positional().get(0));
     }
-    if (i + 1 >= argv.size()) {
-      throw new IllegalArgumentException(name + " needs a value");
-    }
-    return argv.get(i + 1);
-  }
-
-  /** The integer value of option {@code name}, or {@code fallback}; refuses a value below {@code min}. */
-  static int intOption(List<String> argv, String name, int fallback, int min) {
-    String v = option(argv, name, null);
-    int value;
-    try {
-      value = v == null ? fallback : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got " + v);
-    }
-    if (value < min) {
-      throw new IllegalArgumentException(name + " must be at least " + min + ", got " + value);
-    }
-    return value;
-  }
-
-  /** The comma-separated integers of option {@code name}, or {@code fallback}'s; refuses any below {@code min}. */
-  static int[] intsOption(List<String> argv, String name, String fallback, int min) {
-    String v = option(argv, name, fallback);
-    int[] values;
-    try {
-      values = Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be comma-separated integers, got " + v);
-    }
-    if (Arrays.stream(values).anyMatch(x -> x < min)) {
-      throw new IllegalArgumentException(name + " must be at least " + min + " each, got " + v);
-    }
-    return values;
+    return a;
   }
 }

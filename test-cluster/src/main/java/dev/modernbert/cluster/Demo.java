@@ -2,6 +2,7 @@ package dev.modernbert.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.download.HubEndpoint;
 import dev.modernbert.inference.download.ModelDownloader;
@@ -28,8 +29,9 @@ final class Demo {
   private Demo() {}
 
   static int run(List<String> argv) throws Exception {
-    String model = ClusterMain.option(argv, "--model", DEFAULT_MODEL);
-    int docs = ClusterMain.intOption(argv, "--docs", 1145, 1);
+    Args a = ClusterMain.options(argv, "model", "docs");
+    String model = a.get("model", DEFAULT_MODEL);
+    int docs = a.intValue("docs", 1145, 1);
     if (!model.startsWith("random:") && !Files.isDirectory(Path.of(model))) {
       try {
         model = download(model).toString();

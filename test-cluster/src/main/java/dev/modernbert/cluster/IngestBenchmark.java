@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.bench.Stats;
 import dev.modernbert.inference.chunking.ChunkingOptions;
+import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.DocumentEmbedder;
 import dev.modernbert.inference.engine.EngineSettings;
@@ -45,15 +46,16 @@ final class IngestBenchmark {
   private record Workload(String name, List<String> texts) {}
 
   static int run(List<String> argv) throws Exception {
-    String shape = ClusterMain.option(argv, "--shape", "30m");
+    Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "doc-chars", "rounds");
+    String shape = a.get("shape", "30m");
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
+    int docs = Math.min(a.intValue("docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
     List<Workload> workloads = List.of(
         new Workload("JSQuAD paragraphs", corpus.paragraphs().subList(0, docs).stream()
             .map(JsquadCorpus.Paragraph::text).toList()),
-        new Workload("long documents", longDocuments(corpus, ClusterMain.intOption(argv, "--long-docs", 4, 1),
-            ClusterMain.intOption(argv, "--doc-chars", 50_000, 1))));
-    int rounds = ClusterMain.intOption(argv, "--rounds", 3, 1);
+        new Workload("long documents", longDocuments(corpus, a.intValue("long-docs", 4, 1),
+            a.intValue("doc-chars", 50_000, 1))));
+    int rounds = a.intValue("rounds", 3, 1);
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine())
         .put("rounds", rounds);
     ArrayNode rows = report.putArray("results");

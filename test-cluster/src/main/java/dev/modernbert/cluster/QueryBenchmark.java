@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.stats.LatencyRecorder;
@@ -27,9 +28,10 @@ final class QueryBenchmark {
   private QueryBenchmark() {}
 
   static int run(List<String> argv) throws Exception {
-    String shape = ClusterMain.option(argv, "--shape", "30m");
-    int queries = ClusterMain.intOption(argv, "--queries", 200, 1);
-    int[] sizes = ClusterMain.intsOption(argv, "--chunks", "10000,100000", 1);
+    Args a = ClusterMain.options(argv, "shape", "queries", "chunks");
+    String shape = a.get("shape", "30m");
+    int queries = a.intValue("queries", 200, 1);
+    int[] sizes = a.ints("chunks", "10000,100000", 1);
     try (BenchNode node = BenchNode.start(shape)) {
       JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
       ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)

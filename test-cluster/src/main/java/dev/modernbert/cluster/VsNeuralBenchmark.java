@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.bench.Stats;
+import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
@@ -48,13 +49,14 @@ final class VsNeuralBenchmark {
   private VsNeuralBenchmark() {}
 
   static int run(List<String> argv) throws Exception {
-    String shape = ClusterMain.option(argv, "--shape", "30m");
+    Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "queries", "rounds", "clients");
+    String shape = a.get("shape", "30m");
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    int docs = Math.min(ClusterMain.intOption(argv, "--docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
-    int longDocs = ClusterMain.intOption(argv, "--long-docs", 3, 1);
-    int queries = ClusterMain.intOption(argv, "--queries", 200, 1);
-    int rounds = ClusterMain.intOption(argv, "--rounds", 3, 1);
-    int clients = ClusterMain.intOption(argv, "--clients", 4, 2);
+    int docs = Math.min(a.intValue("docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
+    int longDocs = a.intValue("long-docs", 3, 1);
+    int queries = a.intValue("queries", 200, 1);
+    int rounds = a.intValue("rounds", 3, 1);
+    int clients = a.intValue("clients", 4, 2);
     List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
     List<String> questions = corpus.questions().subList(0, Math.min(queries, corpus.questions().size())).stream()
         .map(JsquadCorpus.Question::text).toList();

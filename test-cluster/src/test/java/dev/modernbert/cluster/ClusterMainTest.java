@@ -1,42 +1,39 @@
 package dev.modernbert.cluster;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.modernbert.inference.cli.UsageException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Command-line options of the cluster and bench commands: a value the command cannot honour is refused, not bent. */
+/**
+ * The cluster and bench commands refuse what they cannot honour — an unknown option, a stray argument, a value
+ * below what the command needs — before they start a node or read the corpus.
+ */
 class ClusterMainTest {
-  @Test
-  void anIntegerOptionFallsBackOrParses() {
-    assertEquals(4, ClusterMain.intOption(List.of("--rounds", "2"), "--clients", 4, 2));
-    assertEquals(3, ClusterMain.intOption(List.of("--clients", "3"), "--clients", 4, 2));
+  private static String refusal(String... argv) {
+    return assertThrows(UsageException.class, () -> ClusterMain.run(List.of(argv))).getMessage();
   }
 
   @Test
-  void aValueBelowTheMinimumIsRefusedNamingTheOption() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ClusterMain.intOption(List.of("--clients", "1"), "--clients", 4, 2));
-    assertEquals("--clients must be at least 2, got 1", e.getMessage());
+  void aValueBelowWhatTheCommandNeedsIsRefusedNamingTheOption() {
+    assertEquals("--clients must be at least 2, got 1", refusal("bench", "vs-neural", "--clients", "1"));
+    assertEquals("--rounds must be at least 1, got 0", refusal("bench", "ingest", "--rounds", "0"));
+    assertEquals("--chunks must be at least 1, got 0", refusal("bench", "query", "--chunks", "10,0"));
+    assertEquals("--nodes must be at least 1, got 0", refusal("cluster", "start", "--nodes", "0"));
   }
 
   @Test
-  void aMissingOrMalformedValueIsRefused() {
-    assertEquals("--docs needs a value", assertThrows(IllegalArgumentException.class,
-        () -> ClusterMain.intOption(List.of("--docs"), "--docs", 5, 1)).getMessage());
-    assertEquals("--docs must be an integer, got ten", assertThrows(IllegalArgumentException.class,
-        () -> ClusterMain.intOption(List.of("--docs", "ten"), "--docs", 5, 1)).getMessage());
+  void anUnknownOptionOrStrayArgumentIsRefused() {
+    assertEquals("unknown option --doc", refusal("bench", "ingest", "--doc", "5"));
+    assertEquals("unknown option --clients", refusal("demo", "--clients", "3"));
+    assertEquals("unexpected argument now", refusal("cluster", "stop", "now"));
+    assertEquals("--docs needs a value", refusal("demo", "--docs"));
   }
 
   @Test
-  void aListOptionParsesEveryValueAndRefusesABadOne() {
-    assertArrayEquals(new int[] {10, 20}, ClusterMain.intsOption(List.of(), "--chunks", "10,20", 1));
-    assertArrayEquals(new int[] {7}, ClusterMain.intsOption(List.of("--chunks", "7"), "--chunks", "10,20", 1));
-    assertEquals("--chunks must be comma-separated integers, got 10,x", assertThrows(IllegalArgumentException.class,
-        () -> ClusterMain.intsOption(List.of("--chunks", "10,x"), "--chunks", "10", 1)).getMessage());
-    assertEquals("--chunks must be at least 1 each, got 10,0", assertThrows(IllegalArgumentException.class,
-        () -> ClusterMain.intsOption(List.of("--chunks", "10,0"), "--chunks", "10", 1)).getMessage());
+  void anUnknownCommandIsRefused() {
+    assertEquals("unknown cluster command restart", refusal("cluster", "restart"));
   }
 }

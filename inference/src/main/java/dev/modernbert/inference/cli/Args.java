@@ -1,23 +1,30 @@
 package dev.modernbert.inference.cli;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --name value} options, {@code --flag} switches and positional arguments of one command. */
-final class Args {
+/**
+ * {@code --name value} options, {@code --flag} switches and positional arguments of one command: the one parser of
+ * every {@code ./modernbert} command. A value the command cannot honour is refused with a {@link UsageException}
+ * naming the option, never bent into one it can.
+ */
+public final class Args {
   private final Map<String, String> values = new HashMap<>();
   private final Set<String> flags = new HashSet<>();
   private final List<String> positional = new ArrayList<>();
+
+  private Args() {}
 
   /**
    * Parses {@code argv}; {@code switches} names the options that take no value, {@code valued} those that
    * take one. Anything else starting with {@code --} is refused.
    */
-  static Args parse(List<String> argv, Set<String> switches, Set<String> valued) {
+  public static Args parse(List<String> argv, Set<String> switches, Set<String> valued) {
     Args a = new Args();
     for (int i = 0; i < argv.size(); i++) {
       String s = argv.get(i);
@@ -40,7 +47,8 @@ final class Args {
     return a;
   }
 
-  String required(String name) {
+  /** The value of option {@code name}; refuses its absence. */
+  public String required(String name) {
     String v = values.get(name);
     if (v == null) {
       throw new UsageException("--" + name + " is required");
@@ -48,33 +56,34 @@ final class Args {
     return v;
   }
 
-  String get(String name, String fallback) {
+  /** The value of option {@code name}, or {@code fallback}. */
+  public String get(String name, String fallback) {
     return values.getOrDefault(name, fallback);
   }
 
-  int intValue(String name, int fallback) {
+  /** The integer value of option {@code name}, or {@code fallback}. */
+  public int intValue(String name, int fallback) {
     return intValue(name, fallback, Integer.MIN_VALUE);
   }
 
   /** Like {@link #intValue(String, int)}, refusing a value below {@code min}. */
-  int intValue(String name, int fallback, int min) {
+  public int intValue(String name, int fallback, int min) {
     String v = values.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    int value;
-    try {
-      value = Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " must be an integer, got \"" + v + "\"");
-    }
-    if (value < min) {
-      throw new UsageException("--" + name + " must be at least " + min + ", got " + value);
-    }
-    return value;
+    return v == null ? fallback : atLeast(name, parseInt(name, v), min);
   }
 
-  long longValue(String name, long fallback) {
+  /** The comma-separated integers of option {@code name}, or {@code fallback}'s; refuses any below {@code min}. */
+  public int[] ints(String name, String fallback, int min) {
+    String v = get(name, fallback);
+    int[] parsed = Arrays.stream(v.split(",", -1)).mapToInt(s -> parseInt(name, s)).toArray();
+    for (int value : parsed) {
+      atLeast(name, value, min);
+    }
+    return parsed;
+  }
+
+  /** The long value of option {@code name}, or {@code fallback}. */
+  public long longValue(String name, long fallback) {
     String v = values.get(name);
     if (v == null) {
       return fallback;
@@ -86,11 +95,28 @@ final class Args {
     }
   }
 
-  boolean flag(String name) {
+  /** Whether switch {@code name} was given. */
+  public boolean flag(String name) {
     return flags.contains(name);
   }
 
-  List<String> positional() {
+  /** The arguments that are not options, in order. */
+  public List<String> positional() {
     return positional;
+  }
+
+  private static int parseInt(String name, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be an integer, got \"" + v + "\"");
+    }
+  }
+
+  private static int atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new UsageException("--" + name + " must be at least " + min + ", got " + value);
+    }
+    return value;
   }
 }

@@ -7,7 +7,6 @@ import dev.modernbert.inference.bench.ChunkBenchmark;
 import dev.modernbert.inference.bench.EngineBenchmark;
 import dev.modernbert.inference.random.ModelShape;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -28,23 +27,11 @@ final class BenchCommand implements Main.Command {
       case "chunk" -> write(a, name, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000, 1),
           a.intValue("runs", 3, 1), work, System.out));
       case "batching" -> write(a, name, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
-          ints(a, "lengths", "96,384"), ints(a, "budgets", "1024,2048,4096,8192,16384"), a.intValue("runs", 3, 1), work,
+          a.ints("lengths", "96,384", 1), a.ints("budgets", "1024,2048,4096,8192,16384", 1),
+          a.intValue("runs", 3, 1), work, a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
+      default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape,
+          a.ints("lengths", "512,2048,8192", 1), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
-      default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape, ints(a, "lengths",
-          "512,2048,8192"), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work, a.intValue("threads", 0, 0),
-          a.get("device", "auto")), System.out));
-    }
-  }
-
-  private static int[] ints(Args a, String option, String defaults) {
-    try {
-      int[] values = Arrays.stream(a.get(option, defaults).split(",")).mapToInt(Integer::parseInt).toArray();
-      if (Arrays.stream(values).anyMatch(v -> v < 1)) {
-        throw new UsageException("--" + option + " must be positive");
-      }
-      return values;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + option + " must be comma-separated integers");
     }
   }
 
