@@ -16,7 +16,8 @@ final class BenchCommand implements Main.Command {
   public void run(List<String> argv) throws Exception {
     String which = argv.isEmpty() ? "" : argv.get(0);
     if (!Set.of("engine", "batching", "chunk").contains(which)) {
-      throw new UsageException("which benchmark? (engine, batching or chunk)");
+      throw new UsageException(
+          "which benchmark? (engine, batching or chunk; query, ingest and vs-neural run on a node)");
     }
     Args a = Args.parse(argv.subList(1, argv.size()), Set.of(), Set.of("shape", "lengths", "budgets", "batch", "runs",
         "work-dir", "threads", "device", "json", "sample-bytes"));

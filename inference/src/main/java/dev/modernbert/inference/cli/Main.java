@@ -3,6 +3,7 @@ package dev.modernbert.inference.cli;
 import dev.modernbert.inference.model.InvalidModelException;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,15 +12,22 @@ import java.util.Map;
  * input, in input order; a failure exits non-zero with a one-line reason on stderr.
  */
 public final class Main {
-  private static final Map<String, Command> COMMANDS = Map.of(
-      "tokenize", new TokenizeCommand(),
-      "embed", new EncodeCommand(false),
-      "hidden", new EncodeCommand(true),
-      "random-model", new RandomModelCommand(),
-      "download", new DownloadCommand(),
-      "export", new ExportCommand(),
-      "chunk", new ChunkCommand(),
-      "bench", new BenchCommand());
+  private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+  static {
+    COMMANDS.put("tokenize", new TokenizeCommand());
+    COMMANDS.put("embed", new EncodeCommand(false));
+    COMMANDS.put("hidden", new EncodeCommand(true));
+    COMMANDS.put("chunk", new ChunkCommand());
+    COMMANDS.put("random-model", new RandomModelCommand());
+    COMMANDS.put("download", new DownloadCommand());
+    COMMANDS.put("export", new ExportCommand());
+    COMMANDS.put("bench", new BenchCommand());
+  }
+
+  /** The commands that need a real OpenSearch node; {@code ./modernbert} hands them to the test-cluster module. */
+  private static final String NODE_COMMANDS = "on a real OpenSearch node: cluster start|stop|status, demo,"
+      + " bench query|ingest|vs-neural (README.md, \"Command line\")";
 
   private Main() {}
 
@@ -38,6 +46,7 @@ public final class Main {
     if (argv.length == 0 || !COMMANDS.containsKey(argv[0])) {
       err.println(argv.length == 0 ? "usage: modernbert COMMAND [options]" : "unknown command: " + argv[0]);
       COMMANDS.forEach((name, c) -> err.println("  " + c.usage()));
+      err.println(NODE_COMMANDS);
       return 2;
     }
     Command c = COMMANDS.get(argv[0]);

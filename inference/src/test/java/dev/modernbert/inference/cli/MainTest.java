@@ -134,6 +134,16 @@ class MainTest {
   }
 
   @Test
+  void usageNamesEveryCommandIncludingThoseThatRunOnANode() {
+    assertEquals(2, run(""));
+    String usage = err.toString(StandardCharsets.UTF_8);
+    for (String command : List.of("tokenize", "embed", "hidden", "chunk", "random-model", "download", "export",
+        "bench engine", "cluster start|stop|status", "demo", "bench query|ingest|vs-neural")) {
+      assertTrue(usage.contains(command), command + " missing from:\n" + usage);
+    }
+  }
+
+  @Test
   void failuresExitNonZeroWithOneLineReasons() {
     assertEquals(2, run("", "nonsense"));
     assertEquals(2, run("", "embed"));
