@@ -38,7 +38,7 @@ public record EmbeddingProfile(Pooling pooling, String queryPrefix, String docum
       return plain();
     }
     Pooling pooling = Pooling.MEAN;
-    JsonNode list = readArray(modules);
+    JsonNode list = JsonFiles.readArray(modules, JsonFiles.MAX_CONFIG_BYTES);
     for (JsonNode m : list) {
       String type = m.path("type").asText("");
       if (type.endsWith(".Pooling")) {
@@ -68,22 +68,6 @@ public record EmbeddingProfile(Pooling pooling, String queryPrefix, String docum
       }
     }
     return new EmbeddingProfile(pooling, query, document, maxSeq);
-  }
-
-  private static JsonNode readArray(Path file) {
-    try {
-      long size = Files.size(file);
-      if (size > JsonFiles.MAX_CONFIG_BYTES) {
-        throw new InvalidModelException(MODULES_FILE + ": " + size + " bytes exceeds the limit");
-      }
-      JsonNode node = JsonFiles.mapper().readTree(Files.readAllBytes(file));
-      if (node == null || !node.isArray()) {
-        throw new InvalidModelException(MODULES_FILE + ": not a JSON array");
-      }
-      return node;
-    } catch (java.io.IOException e) {
-      throw new InvalidModelException(MODULES_FILE + ": cannot be read: " + e.getMessage(), e);
-    }
   }
 
   private static Pooling readPooling(Path folder, String modulePath) {

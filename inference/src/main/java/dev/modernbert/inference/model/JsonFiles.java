@@ -20,6 +20,15 @@ public final class JsonFiles {
 
   /** The JSON object in {@code file}; throws {@link InvalidModelException} naming the file otherwise. */
   public static JsonNode read(Path file, long maxBytes) {
+    return read(file, maxBytes, true);
+  }
+
+  /** The JSON array in {@code file}; throws {@link InvalidModelException} naming the file otherwise. */
+  public static JsonNode readArray(Path file, long maxBytes) {
+    return read(file, maxBytes, false);
+  }
+
+  private static JsonNode read(Path file, long maxBytes, boolean object) {
     String name = file.getFileName().toString();
     try {
       long size = Files.size(file);
@@ -27,8 +36,8 @@ public final class JsonFiles {
         throw new InvalidModelException(name + ": " + size + " bytes exceeds the limit of " + maxBytes);
       }
       JsonNode node = JSON.readTree(Files.readAllBytes(file));
-      if (node == null || !node.isObject()) {
-        throw new InvalidModelException(name + ": not a JSON object");
+      if (node == null || (object ? !node.isObject() : !node.isArray())) {
+        throw new InvalidModelException(name + ": not a JSON " + (object ? "object" : "array"));
       }
       return node;
     } catch (JsonProcessingException e) {

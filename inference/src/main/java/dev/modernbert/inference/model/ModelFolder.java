@@ -64,16 +64,21 @@ public final class ModelFolder {
       throw new InvalidModelException(dir.getFileName() + ": an exported " + EXPORTED_GRAPH + " needs a tokenizer.json");
     }
     long declared = OnnxModelCheck.check(dir, EXPORTED_GRAPH);
+    if (declared < 0 || declared > ModernBertConfig.MAX_DIMENSION) {
+      throw new InvalidModelException(dir.getFileName() + ": " + EXPORTED_GRAPH + " declares last_hidden_state of"
+          + " width " + declared + ", not a valid hidden size");
+    }
     JsonNode cfg = Files.isRegularFile(dir.resolve(ModernBertConfig.FILE))
         ? JsonFiles.read(dir.resolve(ModernBertConfig.FILE), JsonFiles.MAX_CONFIG_BYTES) : JsonFiles.mapper().createObjectNode();
-    int hidden = declared > 0 ? Math.toIntExact(declared) : cfg.path("hidden_size").asInt(0);
+    int hidden = declared > 0 ? Math.toIntExact(declared) : ModernBertConfig.positive(cfg, "hidden_size", 0);
     if (hidden <= 0) {
       throw new InvalidModelException(dir.getFileName() + ": the hidden size is neither fixed in " + EXPORTED_GRAPH
           + "'s last_hidden_state nor given as hidden_size in config.json");
     }
-    int maxTokens = cfg.path("max_position_embeddings").asInt(DEFAULT_EXPORTED_MAX_TOKENS);
-    EmbeddingProfile profile = EmbeddingProfile.read(dir, cfg.path("vocab_size").asInt(0));
-    return new ModelFolder(dir, Format.EXPORTED_ONNX, null, profile, hidden, maxTokens, cfg.path("pad_token_id").asInt(0));
+    int maxTokens = ModernBertConfig.positive(cfg, "max_position_embeddings", DEFAULT_EXPORTED_MAX_TOKENS);
+    EmbeddingProfile profile = EmbeddingProfile.read(dir, ModernBertConfig.positive(cfg, "vocab_size", 0));
+    return new ModelFolder(dir, Format.EXPORTED_ONNX, null, profile, hidden, maxTokens,
+        ModernBertConfig.tokenId(cfg, "pad_token_id", 0));
   }
 
   public Path dir() {

@@ -42,7 +42,8 @@ public record ModernBertConfig(
     String torchDtype) {
 
   public static final String FILE = "config.json";
-  private static final int MAX_DIMENSION = 1 << 16;
+  /** The widest hidden, intermediate or head dimension a folder may declare. */
+  static final int MAX_DIMENSION = 1 << 16;
 
   /** Head dimension D = d / H. */
   public int headDim() {
@@ -155,7 +156,11 @@ public record ModernBertConfig(
     return p.has("rope_theta") ? positiveDouble(p, "rope_theta", fallback) : fallback;
   }
 
-  private static int positive(JsonNode c, String field, int fallback) {
+  /**
+   * The positive integer {@code field} of {@code c} (bounded: a dimension, or a vocabulary or length), or
+   * {@code fallback} when absent; anything else is refused naming the field. Also used for exported folders.
+   */
+  static int positive(JsonNode c, String field, int fallback) {
     JsonNode v = c.get(field);
     if (v == null || v.isNull()) {
       return fallback;
@@ -167,7 +172,8 @@ public record ModernBertConfig(
     return v.asInt();
   }
 
-  private static int tokenId(JsonNode c, String field, int fallback) {
+  /** The token id {@code field} of {@code c}, or {@code fallback} when absent; refused when not one. */
+  static int tokenId(JsonNode c, String field, int fallback) {
     JsonNode v = c.get(field);
     if (v == null || v.isNull()) {
       return fallback;

@@ -54,4 +54,16 @@ class EmbeddingProfileTest {
     assertTrue(assertThrows(InvalidModelException.class, () -> EmbeddingProfile.read(copy, 102400))
         .getMessage().contains("not a plain sub-folder"));
   }
+
+  @Test
+  void aModulesFileThatIsNotAListOrTooLargeIsNamed() throws IOException {
+    Path copy = TestModels.copy(TestModels.folder(ModelShape.TINY), dir.resolve("modules"));
+    Path modules = copy.resolve(EmbeddingProfile.MODULES_FILE);
+    Files.writeString(modules, "{\"path\": \"1_Pooling\"}");
+    assertEquals("modules.json: not a JSON array",
+        assertThrows(InvalidModelException.class, () -> EmbeddingProfile.read(copy, 102400)).getMessage());
+    Files.writeString(modules, "[" + " ".repeat((int) JsonFiles.MAX_CONFIG_BYTES) + "]");
+    assertTrue(assertThrows(InvalidModelException.class, () -> EmbeddingProfile.read(copy, 102400))
+        .getMessage().startsWith("modules.json: 1048578 bytes exceeds the limit"));
+  }
 }

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.InvalidModelException;
+import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.schema.Onnx.GraphProto;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
@@ -168,5 +170,22 @@ class ExportedOnnxFolderTest {
     Path truncatedData = exported("truncated", m -> m);
     Files.write(truncatedData.resolve(CompiledModelCache.DATA_FILE), new byte[100]);
     assertTrue(loadError(truncatedData).contains("reads bytes"));
+  }
+
+  @Test
+  void implausibleSizesInTheGraphOrConfigAreRefusedNamingThem() throws IOException {
+    Path wide = exported("wide", m -> {
+      GraphProto.Builder g = m.getGraph().toBuilder();
+      g.getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(2)
+          .setDimValue(1L << 40);
+      return m.toBuilder().setGraph(g).build();
+    });
+    assertTrue(loadError(wide).contains("last_hidden_state of width 1099511627776"), loadError(wide));
+    for (String field : List.of("max_position_embeddings", "pad_token_id", "vocab_size")) {
+      Path folder = exported("bad-" + field, m -> m);
+      ObjectNode config = (ObjectNode) JsonFiles.read(folder.resolve("config.json"), JsonFiles.MAX_CONFIG_BYTES);
+      Files.writeString(folder.resolve("config.json"), config.put(field, -5).toString());
+      assertTrue(loadError(folder).contains(field + " = -5"), loadError(folder));
+    }
   }
 }
