@@ -14,6 +14,7 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.ModelRegistry;
 import dev.modernbert.inference.registry.UnknownModelException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.opensearch.ingest.Processor;
@@ -75,7 +76,7 @@ public final class EmbeddingProcessorFactory implements Processor.Factory {
 
   private static ChunkingOptions chunking(String tag, Map<String, Object> chunking, int maxChunks, ModelFolder folder) {
     String type = ModernBertEmbeddingProcessor.TYPE;
-    Map<String, Object> c = chunking == null ? new java.util.HashMap<>() : new java.util.HashMap<>(chunking);
+    Map<String, Object> c = chunking == null ? new HashMap<>() : new HashMap<>(chunking);
     try {
       int maxTokens = readIntProperty(type, tag, c, "max_tokens", folder.maxTokens());
       int overlap = readIntProperty(type, tag, c, "overlap_tokens", 0);

@@ -16,6 +16,7 @@ import dev.modernbert.inference.registry.ModelRegistry;
 import dev.modernbert.inference.stats.InferenceStats;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,7 @@ class ModernBertEmbeddingProcessorTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     InferenceServices services = new InferenceServices(registry, new InferenceQueue(pool, 10_000_000),
         new InferenceStats());
-    List<String> checked = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> checked = Collections.synchronizedList(new ArrayList<>());
     VectorFieldCheck check = (index, field, dim) -> {
       checked.add(index + "/" + field + "/" + dim);
       if (index.equals("faiss-index")) {

@@ -5,6 +5,7 @@ import dev.modernbert.inference.bench.BenchmarksFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The node the {@code bench} commands measure: one real node (2 GB heap) on port 9210 with a random-weight model
@@ -48,7 +49,7 @@ final class BenchNode implements AutoCloseable {
   }
 
   /** Creates {@code index} with the model's recommended mapping, 1 shard, no replica; edits the body first. */
-  ObjectNode createIndex(String index, String pipeline, java.util.function.Consumer<ObjectNode> edit)
+  ObjectNode createIndex(String index, String pipeline, Consumer<ObjectNode> edit)
       throws IOException {
     ObjectNode body = IndexSetup.indexBody(http, model, pipeline, 1, 0);
     edit.accept(body);

@@ -2,6 +2,7 @@ package dev.modernbert.cluster;
 
 import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.cli.UsageException;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -31,12 +32,12 @@ public final class ClusterMain {
     return Path.of(System.getProperty("modernbert.cluster.dir", ".cluster"));
   }
 
-  static LocalCluster cluster() throws java.io.IOException {
+  static LocalCluster cluster() throws IOException {
     return new LocalCluster(workDir(), artifacts());
   }
 
   /** The distribution, k-NN and plugin zips the build copied. */
-  static LocalCluster.Artifacts artifacts() throws java.io.IOException {
+  static LocalCluster.Artifacts artifacts() throws IOException {
     return LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts", "test-cluster/target/artifacts")));
   }
 

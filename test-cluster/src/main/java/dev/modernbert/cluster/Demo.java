@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code ./modernbert demo [--model DIR|HF_ID|random:SHAPE] [--docs N]} (default {@code cl-nagoya/ruri-v3-30m}): starts a node, creates the pipeline and
@@ -81,7 +82,7 @@ final class Demo {
       return name;
     }
     Path source = Path.of(model).toAbsolutePath();
-    String name = source.getFileName().toString().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
+    String name = source.getFileName().toString().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
     FileTrees.delete(modelsRoot.resolve(name));
     LocalCluster.copyModel(source, modelsRoot.resolve(name));
     return name;

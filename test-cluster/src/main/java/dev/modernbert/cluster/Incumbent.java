@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -86,7 +87,7 @@ final class Incumbent {
 
   private static void extract(ZipFile jar, ZipEntry e, Path to) throws IOException {
     try (InputStream in = jar.getInputStream(e)) {
-      Files.copy(in, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -120,7 +121,7 @@ public final class EngineBenchmark {
     for (Cell c : cells) {
       ObjectNode row = rows.addObject();
       row.put("tokens", c.length());
-      row.put("attention", c.mode().name().toLowerCase(java.util.Locale.ROOT));
+      row.put("attention", c.mode().name().toLowerCase(Locale.ROOT));
       row.put("median_seconds", c.medianSeconds());
       row.put("tokens_per_second", c.tokensPerSecond());
       row.put("peak_bytes", c.peakBytes());

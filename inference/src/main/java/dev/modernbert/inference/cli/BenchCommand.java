@@ -6,6 +6,7 @@ import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.bench.ChunkBenchmark;
 import dev.modernbert.inference.bench.EngineBenchmark;
 import dev.modernbert.inference.random.ModelShape;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -48,7 +49,7 @@ final class BenchCommand implements Main.Command {
    * Saves {@code report} as {@code bench-results/<name>.json} and its BENCHMARKS.md section — or, with
    * {@code --json FILE}, as that file alone: a run with its own output is an experiment, not the record.
    */
-  private static void write(Args a, String name, ObjectNode report) throws java.io.IOException {
+  private static void write(Args a, String name, ObjectNode report) throws IOException {
     String custom = a.get("json", null);
     if (custom != null) {
       BenchmarksFile.writeJson(Path.of(custom), report);

@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -146,7 +147,7 @@ public final class SafetensorsFile implements AutoCloseable {
       throw error(path, "tensor " + name + ": shape is too large");
     }
     if (bytes != end - begin) {
-      throw error(path, "tensor " + name + ": " + dtype + " shape " + java.util.Arrays.toString(shape)
+      throw error(path, "tensor " + name + ": " + dtype + " shape " + Arrays.toString(shape)
           + " needs " + bytes + " bytes but data_offsets span " + (end - begin));
     }
     return new TensorInfo(name, dtype, shape, begin, end);

@@ -1,6 +1,7 @@
 package dev.modernbert.inference.onnx;
 
 import dev.modernbert.inference.pooling.Pooling;
+import java.util.Locale;
 
 /**
  * What the compiled graph computes besides the encoder itself.
@@ -64,8 +65,8 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
 
   /** A short stable description, part of the compile-cache key. */
   public String key() {
-    return attention.name().toLowerCase(java.util.Locale.ROOT) + "-"
-        + (pooling == null ? "unpooled" : pooling.name().toLowerCase(java.util.Locale.ROOT)) + (normalize ? "-l2" : "")
+    return attention.name().toLowerCase(Locale.ROOT) + "-"
+        + (pooling == null ? "unpooled" : pooling.name().toLowerCase(Locale.ROOT)) + (normalize ? "-l2" : "")
         + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "")
         + (precision == Precision.FP16 ? "-fp16" : "");
   }

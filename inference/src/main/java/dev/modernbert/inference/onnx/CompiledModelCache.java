@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -50,7 +51,7 @@ public final class CompiledModelCache {
       try {
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
         deleteSuperseded(cacheDir, entry, source);
-      } catch (AtomicMoveNotSupportedException | java.nio.file.FileAlreadyExistsException raced) {
+      } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException raced) {
         // another process finished the same entry first; theirs is identical
       } catch (IOException e) {
         if (!Files.isRegularFile(graph)) {

@@ -12,6 +12,7 @@ import dev.modernbert.inference.onnx.schema.Onnx.TypeProto;
 import dev.modernbert.inference.onnx.schema.Onnx.ValueInfoProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -190,7 +191,7 @@ public final class OnnxGraphBuilder {
 
   /** A small int64 constant (deduplicated by value). */
   public String ints(long... values) {
-    String key = "i64:" + java.util.Arrays.toString(values);
+    String key = "i64:" + Arrays.toString(values);
     return constants.computeIfAbsent(key, k -> {
       String name = fresh("const_i64");
       TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)

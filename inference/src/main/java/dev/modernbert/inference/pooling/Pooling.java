@@ -1,5 +1,7 @@
 package dev.modernbert.inference.pooling;
 
+import java.util.Locale;
+
 /** How a sequence of token states becomes one vector. */
 public enum Pooling {
   /** Mean over every real token, {@code <s>}, {@code </s>} and prefix included (Ruri v3, sentence-transformers). */
@@ -37,7 +39,7 @@ public enum Pooling {
 
   /** Parses {@code mean} / {@code cls} (case-insensitive). */
   public static Pooling parse(String name) {
-    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
       case "mean" -> MEAN;
       case "cls" -> CLS;
       default -> throw new IllegalArgumentException("unknown pooling \"" + name + "\" (expected mean or cls)");

@@ -5,6 +5,7 @@ import dev.modernbert.inference.model.ModernBertConfig;
 import dev.modernbert.inference.model.ModernBertWeights;
 import dev.modernbert.inference.pooling.Pooling;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -152,7 +153,7 @@ public final class ReferenceEncoder implements Encoder {
         }
         if (max == Double.NEGATIVE_INFINITY) {
           // a pad query whose window holds only pad keys: HF's finfo.min mask gives a uniform average
-          java.util.Arrays.fill(scores, 0.0);
+          Arrays.fill(scores, 0.0);
           max = 0.0;
         }
         double sum = 0;

@@ -6,11 +6,13 @@ import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompiledModelCache;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -116,7 +118,7 @@ public final class ModelRegistry implements AutoCloseable {
               + " is a symbolic link that leaves the models directory");
         }
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       throw new InvalidModelException(at.dir().getFileName() + ": cannot be read: " + e.getMessage(), e);
     }
   }
@@ -201,7 +203,7 @@ public final class ModelRegistry implements AutoCloseable {
               return 0;
             }
           }).sum();
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return 0;
     }
   }
@@ -213,10 +215,10 @@ public final class ModelRegistry implements AutoCloseable {
       if (f != null && f.isDone() && !f.isCompletedExceptionally()) {
         LoadedModel m = f.join();
         return new ModelInfo(name, State.LOADED, m.folder().hiddenSize(), m.folder().maxTokens(), m.encoder().device(),
-            m.folder().format().name().toLowerCase(java.util.Locale.ROOT), null);
+            m.folder().format().name().toLowerCase(Locale.ROOT), null);
       }
       ModelFolder folder = describe(name);
-      String format = folder.format().name().toLowerCase(java.util.Locale.ROOT);
+      String format = folder.format().name().toLowerCase(Locale.ROOT);
       if (f != null && f.isCompletedExceptionally()) {
         return new ModelInfo(name, State.FAILED, folder.hiddenSize(), folder.maxTokens(), null, format, failure(f));
       }

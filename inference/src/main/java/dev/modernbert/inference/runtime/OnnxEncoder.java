@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 /**
  * An {@link Encoder} over an ONNX Runtime session. Sequences are packed by a {@link TokenBudgetBatcher},
@@ -79,7 +80,7 @@ public final class OnnxEncoder implements Encoder {
   public List<float[]> embeddings(List<int[]> sequences) {
     if (!pooledOutput) {
       List<float[][]> states = hiddenStates(sequences);
-      return java.util.stream.IntStream.range(0, states.size())
+      return IntStream.range(0, states.size())
           .mapToObj(i -> pooling.pool(states.get(i), sequences.get(i).length)).toList();
     }
     float[][] out = new float[sequences.size()][];

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.model.InvalidModelException;
+import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.tokenizer.schema.SentencePieceModel.ModelProto;
 import dev.modernbert.inference.tokenizer.schema.SentencePieceModel.ModelProto.SentencePiece;
 import dev.modernbert.inference.tokenizer.schema.SentencePieceModel.TrainerSpec;
@@ -87,8 +88,8 @@ public final class SentencePieceTokenizerJson {
     if (!Files.isRegularFile(tokenizerConfig)) {
       return null;
     }
-    JsonNode cfg = dev.modernbert.inference.model.JsonFiles.read(tokenizerConfig,
-        dev.modernbert.inference.model.JsonFiles.MAX_CONFIG_BYTES);
+    JsonNode cfg = JsonFiles.read(tokenizerConfig,
+        JsonFiles.MAX_CONFIG_BYTES);
     JsonNode decoder = cfg.get("added_tokens_decoder");
     return decoder != null && decoder.isObject() ? decoder : null;
   }

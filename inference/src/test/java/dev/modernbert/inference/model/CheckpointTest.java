@@ -15,6 +15,7 @@ import dev.modernbert.inference.testing.TestModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +85,7 @@ class CheckpointTest {
   void shapeDisagreeingWithConfigIsNamed() throws IOException {
     Path copy = TestModels.copy(TINY, dir.resolve("shape"));
     CheckpointEdits.rewrite(TINY.resolve("model.safetensors"), copy.resolve("model.safetensors"), n -> n,
-        (n, v) -> n.equals("layers.1.attn.Wo.weight") ? java.util.Arrays.copyOf(v, v.length - 1) : v);
+        (n, v) -> n.equals("layers.1.attn.Wo.weight") ? Arrays.copyOf(v, v.length - 1) : v);
     String msg = loadError(copy);
     assertTrue(msg.contains("layers.1.attn.Wo.weight") && msg.contains("config.json implies"), msg);
   }

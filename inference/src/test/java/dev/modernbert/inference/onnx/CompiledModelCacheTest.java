@@ -12,6 +12,7 @@ import dev.modernbert.inference.testing.CheckpointEdits;
 import dev.modernbert.inference.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,7 +45,7 @@ class CompiledModelCacheTest {
       }
       return v;
     });
-    Files.move(edited, weights, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(edited, weights, StandardCopyOption.REPLACE_EXISTING);
     Path rebuilt = CompiledModelCache.graph(ModelFolder.open(model), blocked, cache);
     assertNotEquals(first, rebuilt, "a changed checkpoint gets a new graph");
     assertFalse(Files.exists(first.getParent()), "the old weights' graph is deleted");

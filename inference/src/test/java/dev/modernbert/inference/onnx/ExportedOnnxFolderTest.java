@@ -22,6 +22,7 @@ import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.inference.testing.Vectors;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class ExportedOnnxFolderTest {
     }
     Path testClasses = Path.of(OnnxRuntimeProbe.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(), "-cp",
-        jar + java.io.File.pathSeparator + testClasses, OnnxRuntimeProbe.class.getName(),
+        jar + File.pathSeparator + testClasses, OnnxRuntimeProbe.class.getName(),
         export.resolve(ModelFolder.EXPORTED_GRAPH).toString()));
     sequences.forEach(ids -> command.add(String.join(",", Arrays.stream(ids).mapToObj(Integer::toString).toList())));
     Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

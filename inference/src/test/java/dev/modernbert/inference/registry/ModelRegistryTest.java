@@ -13,11 +13,14 @@ import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Model lookup and loading: names and paths stay inside the models directory, loads are shared, failures heal. */
@@ -55,7 +58,7 @@ class ModelRegistryTest {
     Files.move(shared.resolve("model.safetensors"), models.resolve("blobs-weights.safetensors"));
     Files.createSymbolicLink(shared.resolve("model.safetensors"), Path.of("../blobs-weights.safetensors"));
     try (ModelRegistry r = registry()) {
-      for (var call : List.<org.junit.jupiter.api.function.Executable>of(() -> r.get("leaky"), () -> r.describe("leaky"))) {
+      for (var call : List.<Executable>of(() -> r.get("leaky"), () -> r.describe("leaky"))) {
         String msg = assertThrows(InvalidModelException.class, call).getMessage();
         assertTrue(msg.contains("leaky/config.json is a symbolic link that leaves the models directory"), msg);
       }
@@ -71,7 +74,7 @@ class ModelRegistryTest {
     TestModels.copy(TestModels.folder(ModelShape.TINY), models.resolve("tiny"));
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try (ModelRegistry r = registry()) {
-      List<CompletableFuture<LoadedModel>> calls = java.util.stream.IntStream.range(0, 4)
+      List<CompletableFuture<LoadedModel>> calls = IntStream.range(0, 4)
           .mapToObj(i -> CompletableFuture.supplyAsync(() -> r.get("tiny"), pool)).toList();
       for (CompletableFuture<LoadedModel> c : calls) {
         assertSame(calls.get(0).join(), c.join());
@@ -96,7 +99,7 @@ class ModelRegistryTest {
       assertEquals(ModelRegistry.State.FAILED, failed.state());
       assertTrue(failed.error().contains("model.safetensors"), failed.error());
 
-      Files.move(good, weights, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.move(good, weights, StandardCopyOption.REPLACE_EXISTING);
       assertEquals(64, r.get("tiny").folder().hiddenSize(), "the fixed folder loads without a restart");
       assertEquals(ModelRegistry.State.LOADED, r.list().get(0).state());
     }

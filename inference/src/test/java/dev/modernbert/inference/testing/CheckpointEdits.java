@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.UnaryOperator;
 
 /** Rewrites safetensors files for tests: drop, rename, change or reshard tensors. */
 public final class CheckpointEdits {
@@ -18,7 +19,7 @@ public final class CheckpointEdits {
    * Copies {@code src} to {@code dst} through {@code edit}: it gets each tensor's name and values and returns
    * the new values, or {@code null} to drop the tensor. {@code rename} maps old names to new ones.
    */
-  public static void rewrite(Path src, Path dst, java.util.function.UnaryOperator<String> rename,
+  public static void rewrite(Path src, Path dst, UnaryOperator<String> rename,
       BiFunction<String, float[], float[]> edit) throws IOException {
     List<String> names = new ArrayList<>();
     List<float[]> values = new ArrayList<>();

@@ -2,16 +2,19 @@ package dev.modernbert.inference.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.testing.TestModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,7 +88,7 @@ class ModelTokenizerTest {
   @Test
   void maskLiteralIsTheMaskToken() {
     int[] ids = fromModelFile.ids("おはようございます、今日の天気は<mask>です。");
-    assertTrue(java.util.Arrays.stream(ids).anyMatch(id -> id == 5), "<mask> becomes id 5");
+    assertTrue(Arrays.stream(ids).anyMatch(id -> id == 5), "<mask> becomes id 5");
   }
 
   @Test
@@ -123,8 +126,7 @@ class ModelTokenizerTest {
 
   @Test
   void missingTokenizerIsAClearError() {
-    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.modernbert.inference.model.InvalidModelException.class,
-        () -> ModelTokenizer.load(Path.of("src/test/java")));
+    var e = assertThrows(InvalidModelException.class, () -> ModelTokenizer.load(Path.of("src/test/java")));
     assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
   }
 }

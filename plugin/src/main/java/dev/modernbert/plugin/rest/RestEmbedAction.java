@@ -5,6 +5,7 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
 import dev.modernbert.inference.registry.InferenceServices;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class RestEmbedAction extends BaseRestHandler {
   }
 
   @Override
-  protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws java.io.IOException {
+  protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
     Map<String, Object> body;
     try (XContentParser p = request.contentParser()) {
       body = p.map();

@@ -4,6 +4,7 @@ import static org.opensearch.rest.RestRequest.Method.GET;
 
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.registry.InferenceServices;
+import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 import org.opensearch.core.xcontent.XContentBuilder;
@@ -62,7 +63,7 @@ public final class RestMappingAction extends BaseRestHandler {
   }
 
   /** A lucene-engine HNSW {@code knn_vector} with cosine similarity. */
-  static XContentBuilder vector(XContentBuilder b, int dim) throws java.io.IOException {
+  static XContentBuilder vector(XContentBuilder b, int dim) throws IOException {
     b.field("type", "knn_vector").field("dimension", dim);
     b.startObject("method").field("name", "hnsw").field("engine", "lucene").field("space_type", "cosinesimil");
     b.startObject("parameters").field("m", 16).field("ef_construction", 128).endObject();

@@ -9,8 +9,10 @@ import dev.modernbert.plugin.nodes.NodeReportAction;
 import dev.modernbert.plugin.nodes.NodeReports;
 import dev.modernbert.plugin.nodes.NodeReportsResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.opensearch.Version;
 import org.opensearch.cluster.ClusterName;
 import org.opensearch.cluster.node.DiscoveryNode;
@@ -53,7 +55,7 @@ public class RestHandlersTests extends RestActionTestCase {
 
   private RestResponse send(RestRequest.Method method, String path, Map<String, String> params, String body) {
     FakeRestRequest.Builder b = new FakeRestRequest.Builder(xContentRegistry()).withMethod(method).withPath(path)
-        .withParams(new java.util.HashMap<>(params));
+        .withParams(new HashMap<>(params));
     if (body != null) {
       b.withContent(new BytesArray(body), XContentType.JSON);
     }
@@ -134,7 +136,7 @@ public class RestHandlersTests extends RestActionTestCase {
 
   /** The node-report action answered by this node's real report, as the transport layer would for one node. */
   private void answerNodeReports() {
-    DiscoveryNode node = new DiscoveryNode("first", "node-a", buildNewFakeTransportAddress(), Map.of(), java.util.Set.of(),
+    DiscoveryNode node = new DiscoveryNode("first", "node-a", buildNewFakeTransportAddress(), Map.of(), Set.of(),
         Version.CURRENT);
     verifyingClient.setExecuteVerifier((action, request) -> {
       assertSame(NodeReportAction.INSTANCE, action);
