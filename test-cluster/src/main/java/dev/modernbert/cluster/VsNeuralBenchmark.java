@@ -48,57 +48,70 @@ final class VsNeuralBenchmark {
 
   private VsNeuralBenchmark() {}
 
-  static int run(List<String> argv) throws Exception {
-    Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "queries", "rounds", "clients");
-    String shape = a.get("shape", "30m");
-    JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    int docs = Math.min(a.intValue("docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
-    int longDocs = a.intValue("long-docs", 3, 1);
-    int queries = a.intValue("queries", 200, 1);
-    int rounds = a.intValue("rounds", 3, 1);
-    int clients = a.intValue("clients", 4, 2);
-    List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
-    List<String> questions = corpus.questions().subList(0, Math.min(queries, corpus.questions().size())).stream()
-        .map(JsquadCorpus.Question::text).toList();
-    ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine())
-        .put("incumbent", "ml-commons + neural-search 3.6.0.0 (ONNX Runtime 1.16.3, one text per model call)");
-    ArrayNode rows = report.putArray("results");
-    try (BenchNode node = BenchNode.start(shape, "vs-neural", Incumbent.artifacts(ClusterMain.artifacts()),
-        Incumbent::prefillPytorch, Incumbent.nodeSettings())) {
-      ModelFolder folder = ModelFolder.open(node.modelDir());
-      Path export = node.work.resolve("export").resolve(node.model + "-onnx");
-      FileTrees.delete(export);
-      OnnxExport.write(folder, CompileOptions.AttentionMode.FULL, export);
-      System.out.println("registering and deploying the ONNX export in ml-commons...");
-      Incumbent incumbent = Incumbent.deploy(node.http, export, node.model + "-onnx", folder.hiddenSize());
-      Sides sides = Sides.create(node, incumbent, report.putObject("ingest_docs_per_second_by_round"));
-      report.put("ingest_rounds", rounds);
-      report.put("min_cosine_short_texts", agreement(node, incumbent, corpus.questions().subList(0, 32).stream()
-          .map(JsquadCorpus.Question::text).toList(), paragraphs.subList(0, Math.min(32, docs))));
-      sides.warmUp(paragraphs.subList(Math.max(0, docs - 20), docs));
-      double[] perSecond = sides.docsPerSecond(paragraphs, rounds, 1, "theirs-short", "ours-short");
-      rows.add(ingestRow("JSQuAD paragraphs: ingest", perSecond[1], perSecond[0]));
-      perSecond = sides.docsPerSecond(paragraphs, rounds, clients, "theirs-clients", "ours-clients");
-      rows.add(ingestRow("JSQuAD paragraphs, " + clients + " bulk clients at once: ingest", perSecond[1],
-          perSecond[0]));
-      report.put("concurrent_bulk_clients", clients);
-      try (ModelTokenizer tokenizer = ModelTokenizer.load(node.modelDir())) {
-        List<String> longTexts = longDocuments(tokenizer, corpus, longDocs, folder.maxTokens() - 32);
-        perSecond = sides.docsPerSecond(longTexts, rounds, 1, "theirs-long", "theirs-chunked", "ours-long",
-            "ours-passages");
-        rows.add(ingestRow("~8k-token documents: ingest", perSecond[2], perSecond[0]));
-        rows.add(ingestRow("~8k-token documents in passages: ingest", perSecond[3], perSecond[1]));
-        coverage(node, tokenizer, longTexts, report, rows);
-        chunkedCoverage(node, tokenizer, longTexts, report, rows);
-      }
-      queryLatency(node, sides, questions, rows);
+  /**
+   * What to compare on: the model shape, how many of each workload ({@code docs}: the first so many JSQuAD
+   * paragraphs, all by default), ingest rounds and concurrent clients.
+   */
+  private record Options(String shape, int docs, int longDocs, int queries, int rounds, int clients) {
+    static Options parse(List<String> argv) {
+      Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "queries", "rounds", "clients");
+      return new Options(a.get("shape", "30m"), a.intValue("docs", Integer.MAX_VALUE, 1),
+          a.intValue("long-docs", 3, 1), a.intValue("queries", 200, 1), a.intValue("rounds", 3, 1),
+          a.intValue("clients", 4, 2));
     }
-    Path png = BenchNode.resultFile("vs-neural", shape, "png");
-    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + shape + ", " + BenchNode.machine() + ")",
-        OURS, THEIRS, panels(rows));
-    BenchNode.save("vs-neural", shape, "one node, same model; advantage = how many times better " + OURS + " is",
+  }
+
+  static int run(List<String> argv) throws Exception {
+    Options o = Options.parse(argv);
+    JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
+    ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", o.shape())
+        .put("machine", BenchNode.machine()).put("incumbent", "ml-commons + neural-search 3.6.0.0 (ONNX Runtime 1.16.3, one text per model call)");
+    try (BenchNode node = BenchNode.start(o.shape(), "vs-neural", Incumbent.artifacts(ClusterMain.artifacts()),
+        Incumbent::prefillPytorch, Incumbent.nodeSettings())) {
+      compare(node, corpus, o, report);
+    }
+    Path png = BenchNode.resultFile("vs-neural", o.shape(), "png");
+    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", " + BenchNode.machine()
+        + ")", OURS, THEIRS, panels((ArrayNode) report.get("results")));
+    BenchNode.save("vs-neural", o.shape(), "one node, same model; advantage = how many times better " + OURS + " is",
         report, png);
     return 0;
+  }
+
+  /** Deploys the export in ml-commons beside our model on {@code node}, then measures every row of the report. */
+  private static void compare(BenchNode node, JsquadCorpus corpus, Options o, ObjectNode report) throws Exception {
+    int docs = Math.min(o.docs(), corpus.paragraphs().size());
+    List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
+    ArrayNode rows = report.putArray("results");
+    ModelFolder folder = ModelFolder.open(node.modelDir());
+    Path export = node.work.resolve("export").resolve(node.model + "-onnx");
+    FileTrees.delete(export);
+    OnnxExport.write(folder, CompileOptions.AttentionMode.FULL, export);
+    System.out.println("registering and deploying the ONNX export in ml-commons...");
+    Incumbent incumbent = Incumbent.deploy(node.http, export, node.model + "-onnx", folder.hiddenSize());
+    Sides sides = Sides.create(node, incumbent, report.putObject("ingest_docs_per_second_by_round"));
+    report.put("ingest_rounds", o.rounds());
+    report.put("min_cosine_short_texts", agreement(node, incumbent, corpus.questions().subList(0, 32).stream()
+        .map(JsquadCorpus.Question::text).toList(), paragraphs.subList(0, Math.min(32, docs))));
+    sides.warmUp(paragraphs.subList(Math.max(0, docs - 20), docs));
+    double[] perSecond = sides.docsPerSecond(paragraphs, o.rounds(), 1, "theirs-short", "ours-short");
+    rows.add(ingestRow("JSQuAD paragraphs: ingest", perSecond[1], perSecond[0]));
+    perSecond = sides.docsPerSecond(paragraphs, o.rounds(), o.clients(), "theirs-clients", "ours-clients");
+    rows.add(ingestRow("JSQuAD paragraphs, " + o.clients() + " bulk clients at once: ingest", perSecond[1],
+        perSecond[0]));
+    report.put("concurrent_bulk_clients", o.clients());
+    try (ModelTokenizer tokenizer = ModelTokenizer.load(node.modelDir())) {
+      List<String> longTexts = longDocuments(tokenizer, corpus, o.longDocs(), folder.maxTokens() - 32);
+      perSecond = sides.docsPerSecond(longTexts, o.rounds(), 1, "theirs-long", "theirs-chunked", "ours-long",
+          "ours-passages");
+      rows.add(ingestRow("~8k-token documents: ingest", perSecond[2], perSecond[0]));
+      rows.add(ingestRow("~8k-token documents in passages: ingest", perSecond[3], perSecond[1]));
+      coverage(node, tokenizer, longTexts, report, rows);
+      chunkedCoverage(node, tokenizer, longTexts, report, rows);
+    }
+    List<String> questions = corpus.questions().subList(0, Math.min(o.queries(), corpus.questions().size())).stream()
+        .map(JsquadCorpus.Question::text).toList();
+    queryLatency(node, sides, questions, rows);
   }
 
   /**

@@ -34,26 +34,7 @@ public final class ChunkBenchmark {
     r.put("cores", Runtime.getRuntime().availableProcessors());
     try (LoadedModel m = LoadedModel.load(model, EngineSettings.defaults().withCacheDir(workDir.resolve("cache")))) {
       DocumentChunker chunker = new DocumentChunker(m.tokenizer(), ChunkingOptions.of(8192), PREFIX);
-      double[] perMb = new double[2];
-      int[] sizes = {1, 10};
-      for (int i = 0; i < sizes.length; i++) {
-        String text = japaneseText(corpus, sizes[i] << 20);
-        double[] seconds = new double[runs];
-        int chunks = 0;
-        for (int k = 0; k < runs; k++) {
-          long t0 = System.nanoTime();
-          chunks = chunker.chunk(text).size();
-          seconds[k] = (System.nanoTime() - t0) / 1e9;
-        }
-        double median = Stats.median(seconds);
-        perMb[i] = median / sizes[i];
-        out.printf("chunk %2d MB (%,d chars): %.2f s median of %d, %.2f MB/s, %d windows%n", sizes[i], text.length(),
-            median, runs, sizes[i] / median, chunks);
-        r.put("mb_per_second_" + sizes[i] + "mb", sizes[i] / median);
-        r.put("windows_" + sizes[i] + "mb", chunks);
-      }
-      r.put("per_mb_time_ratio_10mb_over_1mb", perMb[1] / perMb[0]);
-      out.printf("per-MB time, 10 MB / 1 MB: %.2f (1.0 = linear)%n", perMb[1] / perMb[0]);
+      throughput(chunker, corpus, runs, out, r);
       String sample = japaneseText(corpus, sampleBytes);
       long t0 = System.nanoTime();
       List<Chunk> chunks = chunker.chunk(sample);
@@ -72,6 +53,31 @@ public final class ChunkBenchmark {
       r.put("chunking_share_of_embedding", chunkSeconds / embedSeconds);
     }
     return r;
+  }
+
+  /** Chunking MB/s on 1 MB and 10 MB of Japanese (median of {@code runs}), and how far from linear it scales. */
+  private static void throughput(DocumentChunker chunker, JsquadCorpus corpus, int runs, PrintStream out,
+      ObjectNode r) {
+    double[] perMb = new double[2];
+    int[] sizes = {1, 10};
+    for (int i = 0; i < sizes.length; i++) {
+      String text = japaneseText(corpus, sizes[i] << 20);
+      double[] seconds = new double[runs];
+      int chunks = 0;
+      for (int k = 0; k < runs; k++) {
+        long t0 = System.nanoTime();
+        chunks = chunker.chunk(text).size();
+        seconds[k] = (System.nanoTime() - t0) / 1e9;
+      }
+      double median = Stats.median(seconds);
+      perMb[i] = median / sizes[i];
+      out.printf("chunk %2d MB (%,d chars): %.2f s median of %d, %.2f MB/s, %d windows%n", sizes[i], text.length(),
+          median, runs, sizes[i] / median, chunks);
+      r.put("mb_per_second_" + sizes[i] + "mb", sizes[i] / median);
+      r.put("windows_" + sizes[i] + "mb", chunks);
+    }
+    r.put("per_mb_time_ratio_10mb_over_1mb", perMb[1] / perMb[0]);
+    out.printf("per-MB time, 10 MB / 1 MB: %.2f (1.0 = linear)%n", perMb[1] / perMb[0]);
   }
 
   /** JSQuAD paragraphs, separated by blank lines, repeated until the UTF-8 size reaches {@code bytes}. */

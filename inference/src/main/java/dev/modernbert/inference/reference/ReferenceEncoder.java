@@ -129,49 +129,58 @@ public final class ReferenceEncoder implements Encoder {
         rope.rotate(qkv[t], d + hd * headDim, t);
       }
     }
-    int w = config.halfWindow();
-    double scale = 1.0 / Math.sqrt(headDim);
+    int halfWindow = global ? n : config.halfWindow();
     double[][] out = new double[n][d];
     IntStream.range(0, n).parallel().forEach(q -> {
       double[] scores = new double[n];
       for (int hd = 0; hd < heads; hd++) {
-        int qo = hd * headDim;
-        int ko = d + hd * headDim;
-        int vo = 2 * d + hd * headDim;
-        double max = Double.NEGATIVE_INFINITY;
-        for (int k = 0; k < n; k++) {
-          if (k >= validLength || (!global && Math.abs(q - k) > w)) {
-            scores[k] = Double.NEGATIVE_INFINITY;
-            continue;
-          }
-          double s = 0;
-          for (int c = 0; c < headDim; c++) {
-            s += qkv[q][qo + c] * qkv[k][ko + c];
-          }
-          scores[k] = s * scale;
-          max = Math.max(max, scores[k]);
-        }
-        if (max == Double.NEGATIVE_INFINITY) {
-          // a pad query whose window holds only pad keys: HF's finfo.min mask gives a uniform average
-          Arrays.fill(scores, 0.0);
-          max = 0.0;
-        }
-        double sum = 0;
-        for (int k = 0; k < n; k++) {
-          scores[k] = Math.exp(scores[k] - max);
-          sum += scores[k];
-        }
-        for (int k = 0; k < n; k++) {
-          double p = scores[k] / sum;
-          if (p != 0) {
-            for (int c = 0; c < headDim; c++) {
-              out[q][qo + c] += p * qkv[k][vo + c];
-            }
-          }
-        }
+        attendOneHead(qkv, q, hd, validLength, halfWindow, scores, out[q]);
       }
     });
     return out;
+  }
+
+  /**
+   * Adds head {@code hd}'s attention output for query {@code q} to {@code out}: softmax over the valid keys
+   * within {@code halfWindow} of {@code q}, of the scaled dot products, weighting the values.
+   */
+  private void attendOneHead(double[][] qkv, int q, int hd, int validLength, int halfWindow, double[] scores,
+      double[] out) {
+    int qo = hd * headDim;
+    int ko = d + hd * headDim;
+    int vo = 2 * d + hd * headDim;
+    double scale = 1.0 / Math.sqrt(headDim);
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < scores.length; k++) {
+      if (k >= validLength || Math.abs(q - k) > halfWindow) {
+        scores[k] = Double.NEGATIVE_INFINITY;
+        continue;
+      }
+      double s = 0;
+      for (int c = 0; c < headDim; c++) {
+        s += qkv[q][qo + c] * qkv[k][ko + c];
+      }
+      scores[k] = s * scale;
+      max = Math.max(max, scores[k]);
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      // a pad query whose window holds only pad keys: HF's finfo.min mask gives a uniform average
+      Arrays.fill(scores, 0.0);
+      max = 0.0;
+    }
+    double sum = 0;
+    for (int k = 0; k < scores.length; k++) {
+      scores[k] = Math.exp(scores[k] - max);
+      sum += scores[k];
+    }
+    for (int k = 0; k < scores.length; k++) {
+      double p = scores[k] / sum;
+      if (p != 0) {
+        for (int c = 0; c < headDim; c++) {
+          out[qo + c] += p * qkv[k][vo + c];
+        }
+      }
+    }
   }
 
   /** {@code y_t = A·x_t (+ b)} with {@code A} stored {@code [out, in]} row-major (nn.Linear). */
