@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.rest.BaseRestHandler;
@@ -37,37 +38,62 @@ public final class RestEmbedAction extends BaseRestHandler {
     return List.of(new Route(POST, "/_plugins/_modernbert/_embed"));
   }
 
+  /** A parsed {@code _embed} body. */
+  record EmbedRequest(String model, List<String> texts, String prefix, boolean normalize) {
+    private static final Set<String> FIELDS = Set.of("model", "texts", "prefix", "normalize");
+
+    /** The request in {@code body}; refuses unknown fields and values of the wrong type, naming the field. */
+    static EmbedRequest parse(Map<String, Object> body) {
+      for (String field : body.keySet()) {
+        if (!FIELDS.contains(field)) {
+          throw new IllegalArgumentException("[" + field + "] is not a field of an embed request (expected one of "
+              + FIELDS.stream().sorted().toList() + ")");
+        }
+      }
+      String model = requireString(body, "model");
+      if (!(body.get("texts") instanceof List<?> list) || list.isEmpty()) {
+        throw new IllegalArgumentException("[texts] must be a non-empty array of strings");
+      }
+      List<String> texts = new ArrayList<>();
+      for (Object t : list) {
+        if (!(t instanceof String text)) {
+          throw new IllegalArgumentException("[texts] must contain only strings, found " + t);
+        }
+        texts.add(text);
+      }
+      Object prefix = body.getOrDefault("prefix", "");
+      if (!(prefix instanceof String)) {
+        throw new IllegalArgumentException("[prefix] must be a string, found " + prefix);
+      }
+      Object normalize = body.getOrDefault("normalize", true);
+      if (!(normalize instanceof Boolean)) {
+        throw new IllegalArgumentException("[normalize] must be true or false, found " + normalize);
+      }
+      return new EmbedRequest(model, texts, (String) prefix, (Boolean) normalize);
+    }
+
+    /** The request's weight in the queue: a token per character of each text and its prefix, plus two specials. */
+    long tokens() {
+      return texts.stream().mapToLong(t -> prefix.length() + t.length() + 2).sum();
+    }
+  }
+
   @Override
   protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) throws IOException {
-    Map<String, Object> body;
+    EmbedRequest embed;
     try (XContentParser p = request.contentParser()) {
-      body = p.map();
+      embed = EmbedRequest.parse(p.map());
     }
-    String model = requireString(body, "model");
-    Object rawTexts = body.get("texts");
-    if (!(rawTexts instanceof List<?> list) || list.isEmpty()) {
-      throw new IllegalArgumentException("[texts] must be a non-empty array of strings");
-    }
-    List<String> texts = new ArrayList<>();
-    for (Object t : list) {
-      if (!(t instanceof String s)) {
-        throw new IllegalArgumentException("[texts] must contain only strings, found " + t);
-      }
-      texts.add(s);
-    }
-    Object prefix = body.get("prefix");
-    boolean normalize = !Boolean.FALSE.equals(body.get("normalize"));
-    long tokens = texts.stream().mapToLong(t -> t.length() + 2).sum();
     InferenceServices s = services.get();
     return channel -> {
       try {
-        s.queue().submit(tokens, () -> {
+        s.queue().submit(embed.tokens(), () -> {
           try {
-            LoadedModel m = s.registry().get(model);
-            String p = prefix instanceof String str ? str : "";
-            List<TextEmbedder.Embedding> result = m.embedder(m.folder().maxTokens()).embed(texts, p, normalize);
+            LoadedModel m = s.registry().get(embed.model());
+            List<TextEmbedder.Embedding> result = m.embedder(m.folder().maxTokens())
+                .embed(embed.texts(), embed.prefix(), embed.normalize());
             Responses.ok(channel, b -> {
-              b.field("model", model);
+              b.field("model", embed.model());
               b.field("dimension", m.folder().hiddenSize());
               b.field("device", m.encoder().device());
               b.startArray("embeddings");

@@ -121,6 +121,14 @@ public class RestHandlersTests extends RestActionTestCase {
     RestResponse number = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
         "{\"model\":\"m\",\"texts\":[1]}");
     assertEquals(RestStatus.BAD_REQUEST, number.status());
+    Map<String, String> namedField = Map.of("{\"model\":\"m\",\"texts\":[\"雨\"],\"prefix\":5}", "[prefix]",
+        "{\"model\":\"m\",\"texts\":[\"雨\"],\"normalize\":\"no\"}", "[normalize]",
+        "{\"model\":\"m\",\"text\":[\"雨\"]}", "[text]");
+    namedField.forEach((body, field) -> {
+      RestResponse refused = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), body);
+      assertEquals(body, RestStatus.BAD_REQUEST, refused.status());
+      assertThat(refused.content().utf8ToString(), containsString(field));
+    });
   }
 
   public void testAFullQueueAnswers429AndKeepsWhatItAccepted() {
