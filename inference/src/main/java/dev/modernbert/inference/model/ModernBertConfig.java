@@ -1,8 +1,6 @@
 package dev.modernbert.inference.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -208,39 +206,6 @@ public record ModernBertConfig(
 
   private static InvalidModelException bad(String what) {
     return new InvalidModelException(FILE + ": " + what);
-  }
-
-  /** This configuration as a transformers 4.x {@code config.json} object (what the Ja checkpoints carry). */
-  public ObjectNode toJson() {
-    ObjectNode o = JsonFiles.mapper().createObjectNode();
-    ArrayNode arch = o.putArray("architectures");
-    arch.add("ModernBertModel");
-    o.put("model_type", "modernbert");
-    o.put("vocab_size", vocabSize);
-    o.put("hidden_size", hiddenSize);
-    o.put("intermediate_size", intermediateSize);
-    o.put("num_hidden_layers", numHiddenLayers);
-    o.put("num_attention_heads", numAttentionHeads);
-    o.put("hidden_activation", hiddenActivation);
-    o.put("max_position_embeddings", maxPositionEmbeddings);
-    o.put("norm_eps", normEps);
-    o.put("norm_bias", normBias);
-    o.put("attention_bias", attentionBias);
-    o.put("mlp_bias", mlpBias);
-    o.put("global_attn_every_n_layers", globalAttnEveryNLayers);
-    o.put("local_attention", localAttention);
-    o.put("global_rope_theta", globalRopeTheta);
-    o.put("local_rope_theta", localRopeTheta);
-    o.put("pad_token_id", padTokenId);
-    o.put("bos_token_id", bosTokenId);
-    o.put("eos_token_id", eosTokenId);
-    o.put("sep_token_id", sepTokenId);
-    o.put("cls_token_id", clsTokenId);
-    o.put("classifier_pooling", classifierPooling);
-    o.put("decoder_bias", decoderBias);
-    o.put("tie_word_embeddings", tieWordEmbeddings);
-    o.put("torch_dtype", torchDtype);
-    return o;
   }
 
   /** Indexes of the global layers, for messages and tests. */
