@@ -30,6 +30,14 @@ public final class InferenceQueue {
   }
 
   /**
+   * What a text of {@code characters} characters weighs in the queue before it is tokenized: one token per
+   * character, plus {@code <s>} and {@code </s>}.
+   */
+  public static long estimatedTokens(int characters) {
+    return characters + 2L;
+  }
+
+  /**
    * Runs {@code task} on the executor if {@code tokens} more fit in the budget (a single request larger than
    * the whole budget is admitted when the queue is empty, so no text is unservable).
    */

@@ -4,6 +4,7 @@ import static org.opensearch.rest.RestRequest.Method.POST;
 
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
+import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -72,9 +73,9 @@ public final class RestEmbedAction extends BaseRestHandler {
       return new EmbedRequest(model, texts, (String) prefix, (Boolean) normalize);
     }
 
-    /** The request's weight in the queue: a token per character of each text and its prefix, plus two specials. */
+    /** The request's weight in the queue: each text with its prefix. */
     long tokens() {
-      return texts.stream().mapToLong(t -> prefix.length() + t.length() + 2).sum();
+      return texts.stream().mapToLong(t -> InferenceQueue.estimatedTokens(prefix.length() + t.length())).sum();
     }
   }
 
