@@ -48,14 +48,16 @@ final class IngestBenchmark {
   static int run(List<String> argv) throws Exception {
     Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "doc-chars", "rounds");
     String shape = a.get("shape", "30m");
+    int maxDocs = a.intValue("docs", Integer.MAX_VALUE, 1);
+    int longDocs = a.intValue("long-docs", 4, 1);
+    int docChars = a.intValue("doc-chars", 50_000, 1);
+    int rounds = a.intValue("rounds", 3, 1);
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    int docs = Math.min(a.intValue("docs", corpus.paragraphs().size(), 1), corpus.paragraphs().size());
+    int docs = Math.min(maxDocs, corpus.paragraphs().size());
     List<Workload> workloads = List.of(
         new Workload("JSQuAD paragraphs", corpus.paragraphs().subList(0, docs).stream()
             .map(JsquadCorpus.Paragraph::text).toList()),
-        new Workload("long documents", longDocuments(corpus, a.intValue("long-docs", 4, 1),
-            a.intValue("doc-chars", 50_000, 1))));
-    int rounds = a.intValue("rounds", 3, 1);
+        new Workload("long documents", longDocuments(corpus, longDocs, docChars)));
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine())
         .put("rounds", rounds);
     ArrayNode rows = report.putArray("results");

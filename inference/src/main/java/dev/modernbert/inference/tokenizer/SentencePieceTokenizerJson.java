@@ -88,8 +88,7 @@ public final class SentencePieceTokenizerJson {
     if (!Files.isRegularFile(tokenizerConfig)) {
       return null;
     }
-    JsonNode cfg = JsonFiles.read(tokenizerConfig,
-        JsonFiles.MAX_CONFIG_BYTES);
+    JsonNode cfg = JsonFiles.read(tokenizerConfig, JsonFiles.MAX_CONFIG_BYTES);
     JsonNode decoder = cfg.get("added_tokens_decoder");
     return decoder != null && decoder.isObject() ? decoder : null;
   }
