@@ -73,7 +73,7 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
         checkIndex(docs.get(d).getIngestDocument(), indexChecks);
         for (Source s : read(d, docs.get(d).getIngestDocument())) {
           sources.add(s);
-          tokens += InferenceQueue.estimatedTokens(s.text().length());
+          tokens += InferenceQueue.estimatedTokens(config.prefix().length() + s.text().length());
         }
       } catch (RuntimeException e) {
         fail(docs.get(d), e);

@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opensearch.ExceptionsHelper;
 import org.opensearch.OpenSearchException;
+import org.opensearch.core.rest.RestStatus;
 import org.opensearch.ingest.IngestDocument;
 import org.opensearch.ingest.IngestDocumentWrapper;
 
@@ -113,6 +115,33 @@ class ModernBertEmbeddingProcessorTest {
     assertTrue(checked.contains("idx/chunks.embedding/" + dim), checked.toString());
     assertTrue(checked.size() <= 5, "each index is checked once per sub-batch of 4: " + checked);
     assertEquals(0, ((List<?>) result.get().get(12).getIngestDocument().getFieldValue("chunks", List.class)).size());
+  }
+
+  @Test
+  void aFullQueueRejectsTheBatchWith429AndKeepsWhatItAccepted() {
+    List<Runnable> held = new ArrayList<>();
+    InferenceServices services = new InferenceServices(registry, new InferenceQueue(held::add, 20),
+        new InferenceStats());
+    ModernBertEmbeddingProcessor p = new EmbeddingProcessorFactory(registry, () -> services, (i, f, d) -> { })
+        .create(Map.of(), "t", null, config());
+    AtomicReference<List<IngestDocumentWrapper>> accepted = new AtomicReference<>();
+    p.batchExecute(List.of(document(0, "短い文。")), accepted::set);
+    assertEquals(1, held.size(), "the first document is queued");
+    AtomicReference<List<IngestDocumentWrapper>> rejected = new AtomicReference<>();
+    p.batchExecute(List.of(document(0, "短い文。"), document(1, 42)), rejected::set);
+    Exception full = rejected.get().get(0).getException();
+    assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(full));
+    // "検索文書: " (6) + "短い文。" (4) + <s> and </s>: the prefix is part of what the queue holds
+    assertTrue(full.getMessage().contains("12 tokens queued, 12 more would exceed"), full.getMessage());
+    assertTrue(rejected.get().get(1).getException().getMessage().contains("field [body] is of type Integer"));
+    held.get(0).run();
+    assertNull(accepted.get().get(0).getException(), "what was accepted is embedded");
+    assertEquals(1, accepted.get().get(0).getIngestDocument().getFieldValue("chunks", List.class).size());
+  }
+
+  private static IngestDocumentWrapper document(int slot, Object body) {
+    Map<String, Object> source = new HashMap<>(Map.of("body", body));
+    return new IngestDocumentWrapper(slot, 0, new IngestDocument("idx", "d" + slot, null, null, null, source), null);
   }
 
   @Test
