@@ -85,14 +85,7 @@ public final class Args {
   /** The long value of option {@code name}, or {@code fallback}. */
   public long longValue(String name, long fallback) {
     String v = values.get(name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " must be an integer, got \"" + v + "\"");
-    }
+    return v == null ? fallback : parseLong(name, v);
   }
 
   /** Whether switch {@code name} was given. */
@@ -106,8 +99,16 @@ public final class Args {
   }
 
   private static int parseInt(String name, String v) {
+    long value = parseLong(name, v);
+    if (value != (int) value) {
+      throw new UsageException("--" + name + " is out of range, got " + v);
+    }
+    return (int) value;
+  }
+
+  private static long parseLong(String name, String v) {
     try {
-      return Integer.parseInt(v);
+      return Long.parseLong(v);
     } catch (NumberFormatException e) {
       throw new UsageException("--" + name + " must be an integer, got \"" + v + "\"");
     }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The one option parser of the command line: values parse or fall back; what a command cannot honour is refused. */
 class ArgsTest {
   private static Args parse(String... argv) {
-    return Args.parse(List.of(argv), Set.of("jsonl"), Set.of("clients", "docs", "chunks", "model"));
+    return Args.parse(List.of(argv), Set.of("jsonl"), Set.of("clients", "docs", "chunks", "model", "seed"));
   }
 
   private static String refusal(Runnable r) {
@@ -45,6 +45,9 @@ class ArgsTest {
     assertEquals("--docs needs a value", refusal(() -> parse("--docs")));
     assertEquals("--docs must be an integer, got \"ten\"", refusal(() -> parse("--docs", "ten").intValue("docs", 5)));
     assertEquals("--model is required", refusal(() -> parse().required("model")));
+    assertEquals("--docs is out of range, got 3000000000", refusal(() -> parse("--docs", "3000000000").intValue("docs", 5)));
+    assertEquals(3_000_000_000L, parse("--seed", "3000000000").longValue("seed", 42));
+    assertEquals("--seed must be an integer, got \"1e3\"", refusal(() -> parse("--seed", "1e3").longValue("seed", 42)));
   }
 
   @Test
