@@ -30,7 +30,6 @@ public final class IndexSetup {
       throws IOException {
     ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body")
         .ok("get the mapping").body();
-    body.remove("_meta");
     ObjectNode settings = ((ObjectNode) body.get("settings")).put("number_of_shards", shards)
         .put("number_of_replicas", replicas);
     if (pipeline != null) {

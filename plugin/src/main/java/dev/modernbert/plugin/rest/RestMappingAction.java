@@ -16,7 +16,8 @@ import org.opensearch.transport.client.node.NodeClient;
  * {@code GET /_plugins/_modernbert/models/{name}/_mapping?field=body}: the index body (settings and mappings) to
  * create an index for the {@code modernbert_embedding} processor: the text field, nested chunks whose
  * {@code embedding} is a lucene-engine {@code knn_vector} of the model's dimension with cosine similarity, and
- * the document vector. The lucene engine is required: the faiss engine has no native library here.
+ * the document vector, and the model and document prefix as the mapping's {@code _meta}; the body is sent to
+ * {@code PUT /<index>} as it is. The lucene engine is required: the faiss engine has no native library here.
  *
  * <p>k-NN's derived source is turned off: with it on (the 3.x default), k-NN 3.6.0.0 rebuilds the vectors of
  * nested chunks in {@code _source} from the wrong nested documents (measured: a document's chunks came back
@@ -47,7 +48,9 @@ public final class RestMappingAction extends BaseRestHandler {
     int dim = folder.hiddenSize();
     return channel -> Responses.ok(channel, b -> {
       b.startObject("settings").field("index.knn", true).field("index.knn.derived_source.enabled", false).endObject();
-      b.startObject("mappings").startObject("properties");
+      b.startObject("mappings");
+      b.startObject("_meta").field("model", name).field("prefix", folder.profile().documentPrefix()).endObject();
+      b.startObject("properties");
       b.startObject(field).field("type", "text").endObject();
       b.startObject(field + "_chunks").field("type", "nested").startObject("properties");
       b.startObject("text").field("type", "text").endObject();
@@ -58,7 +61,6 @@ public final class RestMappingAction extends BaseRestHandler {
       b.endObject().endObject();
       vector(b.startObject(field + "_vector"), dim).endObject();
       b.endObject().endObject();
-      b.startObject("_meta").field("model", name).field("prefix", folder.profile().documentPrefix()).endObject();
     });
   }
 

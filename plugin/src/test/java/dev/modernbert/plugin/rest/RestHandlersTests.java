@@ -92,7 +92,9 @@ public class RestHandlersTests extends RestActionTestCase {
     assertEquals("lucene", at(embedding, "method", "engine"));
     assertEquals("nested", at(body, "mappings", "properties", "body_chunks", "type"));
     assertEquals(Boolean.TRUE, at(body, "settings", "index.knn"));
-    assertEquals("m", at(body, "_meta", "model"));
+    assertEquals("m", at(body, "mappings", "_meta", "model"));
+    // PUT /<index> refuses any other top-level key, so the body is sent as it is
+    assertEquals(Set.of("settings", "mappings"), body.keySet());
   }
 
   public void testUnknownOrInvalidModelNamesAreBadRequests() {
