@@ -21,7 +21,8 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  * The {@code modernbert_embedding} ingest processor: chunks a text field into windows of the model's tokens
  * and writes an array of chunk objects ({@code text}, {@code start}, {@code end}, {@code tokens},
  * {@code embedding}) and optionally a document vector. Documents of a bulk request are embedded together on
- * the plugin's inference pool; a document that cannot be embedded fails alone, with its reason.
+ * the plugin's inference pool; a document that cannot be embedded fails alone, with its reason. The node's
+ * stats count the documents embedded and those failed, whatever the reason.
  */
 public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcessor {
   public static final String TYPE = "modernbert_embedding";
@@ -174,6 +175,7 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
     chunksByDoc.forEach((d, chunks) -> {
       IngestDocumentWrapper w = docs.get(d);
       if (w.getException() == null) {
+        s.stats().documents.increment();
         w.getIngestDocument().setFieldValue(config.targetField(), chunks);
         if (config.docVectorField() != null) {
           float[] v = documentVector(outcomesByDoc.get(d));
@@ -215,9 +217,11 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
     return out;
   }
 
-  private static void fail(IngestDocumentWrapper w, Exception e) {
+  /** Fails the document with its first reason, counting it once in the node's stats. */
+  private void fail(IngestDocumentWrapper w, Exception e) {
     if (w.getException() == null) {
       w.update(w.getIngestDocument(), e);
+      services.get().stats().failures.increment();
     }
   }
 }

@@ -115,6 +115,8 @@ class ModernBertEmbeddingProcessorTest {
     assertTrue(checked.contains("idx/chunks.embedding/" + dim), checked.toString());
     assertTrue(checked.size() <= 5, "each index is checked once per sub-batch of 4: " + checked);
     assertEquals(0, ((List<?>) result.get().get(12).getIngestDocument().getFieldValue("chunks", List.class)).size());
+    assertEquals(12, services.stats().documents.sum(), "10 texts, the array (once) and the empty string");
+    assertEquals(3, services.stats().failures.sum(), "the number, the text over max_chunks, the faiss index");
   }
 
   @Test
@@ -137,6 +139,8 @@ class ModernBertEmbeddingProcessorTest {
     held.get(0).run();
     assertNull(accepted.get().get(0).getException(), "what was accepted is embedded");
     assertEquals(1, accepted.get().get(0).getIngestDocument().getFieldValue("chunks", List.class).size());
+    assertEquals(1, services.stats().documents.sum());
+    assertEquals(2, services.stats().failures.sum(), "the rejected document and the number");
   }
 
   private static IngestDocumentWrapper document(int slot, Object body) {

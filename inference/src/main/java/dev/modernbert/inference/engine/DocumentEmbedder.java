@@ -13,7 +13,8 @@ import java.util.List;
  * Documents in, embedded chunks out: each text is chunked, the chunks of all texts are embedded together
  * (token-budget batching across documents), and each document gets its chunks with offsets, token counts
  * and unit vectors, plus a document vector (token-weighted mean of its chunk vectors, normalized). A text
- * that cannot be chunked fails alone.
+ * that cannot be chunked fails alone. The stats get the chunks, tokens and latencies; documents and failures
+ * are the caller's to count, since a caller's document may hold several texts.
  */
 public final class DocumentEmbedder {
   /** One chunk of a document with its unit-length vector. */
@@ -44,10 +45,7 @@ public final class DocumentEmbedder {
     List<Outcome> out = options.lateChunkTokens() > 0 ? late(texts) : windows(texts);
     stats.total.record((System.nanoTime() - t0) / 1e6);
     for (Outcome o : out) {
-      if (o.error() != null) {
-        stats.failures.increment();
-      } else {
-        stats.documents.increment();
+      if (o.error() == null) {
         stats.chunks.add(o.chunks().size());
         o.chunks().forEach(c -> stats.tokens.add(c.tokens()));
       }

@@ -77,8 +77,7 @@ class DocumentEmbedderTest {
       chunks += o.chunks().size();
     }
     assertTrue(out.get(0).chunks().size() > 1, "the first document needs several windows of 24 tokens");
-    assertEquals(3, stats.documents.sum());
-    assertEquals(1, stats.failures.sum());
-    assertEquals(chunks, stats.chunks.sum());
+    assertEquals(chunks, stats.chunks.sum(), "the failed text adds no chunks");
+    assertEquals(0, stats.documents.sum() + stats.failures.sum(), "documents are the caller's to count");
   }
 }

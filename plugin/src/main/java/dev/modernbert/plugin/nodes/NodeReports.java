@@ -44,8 +44,8 @@ public final class NodeReports {
   }
 
   /**
-   * Texts, chunks and tokens embedded, failures, per-model batches and padding, latencies (p50 / p99), the queue,
-   * and the query cache.
+   * Ingest documents embedded and failed, chunks and tokens embedded, per-model batches and padding, latencies of
+   * each batch of documents (p50 / p99), the queue, and the query cache.
    */
   public static Map<String, Object> stats(InferenceServices services) {
     InferenceStats st = services.stats();
