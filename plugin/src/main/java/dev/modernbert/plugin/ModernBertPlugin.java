@@ -135,9 +135,12 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       Supplier<RepositoriesService> repositoriesServiceSupplier) {
     Executor pool = NativeLibraries.withPluginClassLoader(threadPool.executor(THREAD_POOL));
     InferenceQueue queue = new InferenceQueue(pool, ModernBertSettings.QUEUE_MAX_TOKENS.get(settings));
+    QueryVectorCache cache = new QueryVectorCache(ModernBertSettings.QUERY_CACHE_SIZE.get(settings));
+    ClusterSettings dynamic = clusterService.getClusterSettings();
+    dynamic.addSettingsUpdateConsumer(ModernBertSettings.QUEUE_MAX_TOKENS, queue::setMaxTokens);
+    dynamic.addSettingsUpdateConsumer(ModernBertSettings.QUERY_CACHE_SIZE, cache::setCapacity);
     services.set(new InferenceServices(registry(environment), queue, new InferenceStats()));
-    queryEmbedder.set(new QueryEmbedder(services.get(),
-        new QueryVectorCache(ModernBertSettings.QUERY_CACHE_SIZE.get(settings))));
+    queryEmbedder.set(new QueryEmbedder(services.get(), cache));
     this.clusterService.set(clusterService);
     // bound for injection into the transport action that reports each node's models and stats
     return List.of(services.get());

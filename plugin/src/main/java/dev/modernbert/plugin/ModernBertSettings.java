@@ -8,7 +8,11 @@ import java.util.Map;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Setting.Property;
 
-/** The plugin's node settings ({@code plugins.modernbert.*}), each validated when the node starts. */
+/**
+ * The plugin's node settings ({@code plugins.modernbert.*}), each validated when the node starts. The queue's
+ * budget, the query cache's size and the download settings are dynamic: {@code PUT _cluster/settings} changes
+ * them on every node.
+ */
 public final class ModernBertSettings {
   private ModernBertSettings() {}
 
@@ -40,20 +44,20 @@ public final class ModernBertSettings {
 
   /** Tokens queued or running before new requests get HTTP 429. */
   public static final Setting<Long> QUEUE_MAX_TOKENS = Setting.longSetting("plugins.modernbert.queue_max_tokens",
-      4_000_000L, 1L, Property.NodeScope);
+      4_000_000L, 1L, Property.NodeScope, Property.Dynamic);
 
   /** Query texts whose vectors are cached per node (0 disables the cache). */
   public static final Setting<Integer> QUERY_CACHE_SIZE = Setting.intSetting("plugins.modernbert.query_cache_size",
-      1000, 0, 1_000_000, Property.NodeScope);
+      1000, 0, 1_000_000, Property.NodeScope, Property.Dynamic);
 
   /** Whether models may be downloaded from the hub (off: no network access at all). */
   public static final Setting<Boolean> DOWNLOAD_ENABLED = Setting.boolSetting("plugins.modernbert.download.enabled",
-      false, Property.NodeScope);
+      false, Property.NodeScope, Property.Dynamic);
 
   /** The hub to download from ({@code HF_ENDPOINT} convention). */
   public static final Setting<String> DOWNLOAD_ENDPOINT = new Setting<>("plugins.modernbert.download.endpoint",
       s -> HubEndpoint.resolve(null, System.getenv()).toString(),
-      s -> HubEndpoint.resolve(s, Map.of()).toString(), Property.NodeScope);
+      s -> HubEndpoint.resolve(s, Map.of()).toString(), Property.NodeScope, Property.Dynamic);
 
   /** Every setting, for {@code Plugin#getSettings}. */
   public static List<Setting<?>> all() {

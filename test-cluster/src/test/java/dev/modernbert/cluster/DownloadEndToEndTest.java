@@ -18,8 +18,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * A node with {@code plugins.modernbert.download.enabled} fetches a model from a hub (a local server in the hub's
- * layout) into its data path through the policy's socket grant, and embeds with it exactly as the original.
+ * Downloads are turned on with {@code PUT _cluster/settings}, no restart; the node then fetches a model from a hub
+ * (a local server in the hub's layout) into its data path through the policy's socket grant, and embeds with it
+ * exactly as the original. The queue's budget changes the same way.
  */
 class DownloadEndToEndTest {
   private static final int PORT = 9440;
@@ -33,9 +34,14 @@ class DownloadEndToEndTest {
     RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 11, DType.BF16, false), published);
     LocalCluster cluster = EndToEnd.cluster(work);
     try (LocalHub hub = new LocalHub(hubRoot)) {
-      cluster.start(1, PORT, null, "1g", Map.of("plugins.modernbert.download.enabled", "true",
-          "plugins.modernbert.download.endpoint", hub.endpoint().toString()));
+      cluster.start(1, PORT, null, "1g", Map.of());
       Http http = new Http(PORT);
+      Http.Response off = http.post("/_plugins/_modernbert/models/tiny/_download", "{\"id\":\"org/tiny\"}");
+      assertEquals(400, off.status(), "off by default: " + off.body());
+      http.put("/_cluster/settings", "{\"persistent\":{\"plugins.modernbert.download.enabled\":true,"
+          + "\"plugins.modernbert.download.endpoint\":\"" + hub.endpoint() + "\","
+          + "\"plugins.modernbert.queue_max_tokens\":12345,\"plugins.modernbert.query_cache_size\":0}}")
+          .ok("change the plugin's dynamic settings");
       Http.Response r = http.post("/_plugins/_modernbert/models/tiny/_download", "{\"id\":\"org/tiny\"}");
       assertEquals(200, r.status(), r.body().toString());
       JsonNode model = r.body().path("nodes").elements().next().path("models").get(0);
@@ -51,8 +57,18 @@ class DownloadEndToEndTest {
       }
 
       Http.Response missing = http.post("/_plugins/_modernbert/models/other/_download", "{\"id\":\"org/missing\"}");
-      assertEquals(500, missing.status(), missing.body().toString());
+      assertEquals(404, missing.status(), missing.body().toString());
       assertTrue(missing.body().toString().contains("config.json not found"), missing.body().toString());
+
+      IndexSetup.createIndex(http, "docs", IndexSetup.indexBody(http, "tiny", null, 1, 0));
+      String query = "{\"query\":{\"modernbert_knn\":{\"field\":\"body_vector\",\"query_text\":\"晴れ\","
+          + "\"model\":\"tiny\"}}}";
+      http.post("/docs/_search", query).ok("first query");
+      http.post("/docs/_search", query).ok("the same query again");
+      JsonNode stats = http.get("/_plugins/_modernbert/stats").body().path("nodes").elements().next();
+      assertEquals(12345, stats.path("queue").path("max_tokens").asLong(), stats.toString());
+      assertEquals(2, stats.path("query_cache").path("misses").asInt(), stats.toString());
+      assertEquals(0, stats.path("query_cache").path("hits").asInt(), "a cache of size 0 keeps nothing: " + stats);
     } finally {
       cluster.stop();
     }

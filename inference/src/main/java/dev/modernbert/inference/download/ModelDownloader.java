@@ -4,6 +4,7 @@ import dev.modernbert.inference.model.Checkpoint;
 import dev.modernbert.inference.model.EmbeddingProfile;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.model.ModernBertConfig;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,7 +105,8 @@ public final class ModelDownloader {
   private RemoteFile required(String repoId, String revision, String name) throws IOException {
     RemoteFile f = head(repoId, revision, name);
     if (f == null) {
-      throw new IOException(repoId + "@" + revision + ": " + name + " not found (HTTP 404 from " + endpoint + ")");
+      throw new FileNotFoundException(repoId + "@" + revision + ": " + name + " not found (HTTP 404 from " + endpoint
+          + ")");
     }
     return f;
   }

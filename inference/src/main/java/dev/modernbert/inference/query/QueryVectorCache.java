@@ -1,5 +1,6 @@
 package dev.modernbert.inference.query;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -17,14 +18,11 @@ public final class QueryVectorCache {
     }
   }
 
-  private final int capacity;
+  private int capacity;
   private final LinkedHashMap<Key, float[]> entries;
 
   public QueryVectorCache(int capacity) {
-    if (capacity < 0) {
-      throw new IllegalArgumentException("cache capacity must be >= 0, got " + capacity);
-    }
-    this.capacity = capacity;
+    this.capacity = checked(capacity);
     this.entries = new LinkedHashMap<>(16, 0.75f, true) {
       private static final long serialVersionUID = 1L;
 
@@ -49,5 +47,22 @@ public final class QueryVectorCache {
 
   public synchronized int size() {
     return entries.size();
+  }
+
+  /** Changes the capacity; the least recently used entries beyond it are dropped now. */
+  public synchronized void setCapacity(int capacity) {
+    this.capacity = checked(capacity);
+    Iterator<Key> eldestFirst = entries.keySet().iterator();
+    while (entries.size() > capacity) {
+      eldestFirst.next();
+      eldestFirst.remove();
+    }
+  }
+
+  private static int checked(int capacity) {
+    if (capacity < 0) {
+      throw new IllegalArgumentException("cache capacity must be >= 0, got " + capacity);
+    }
+    return capacity;
   }
 }

@@ -11,12 +11,20 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InferenceQueue {
   private final Executor executor;
-  private final long maxTokens;
+  private volatile long maxTokens;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong rejections = new AtomicLong();
 
   public InferenceQueue(Executor executor, long maxTokens) {
     this.executor = executor;
+    setMaxTokens(maxTokens);
+  }
+
+  /** Changes the budget for what is submitted from now on; work already accepted keeps running. */
+  public void setMaxTokens(long maxTokens) {
+    if (maxTokens < 1) {
+      throw new IllegalArgumentException("the queue's budget must be at least 1 token, got " + maxTokens);
+    }
     this.maxTokens = maxTokens;
   }
 
@@ -42,6 +50,7 @@ public final class InferenceQueue {
    * the whole budget is admitted when the queue is empty, so no text is unservable).
    */
   public void submit(long tokens, Runnable task) {
+    long maxTokens = this.maxTokens;
     while (true) {
       long now = queued.get();
       if (now > 0 && now + tokens > maxTokens) {

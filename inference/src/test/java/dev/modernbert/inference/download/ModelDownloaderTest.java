@@ -15,6 +15,7 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
 import dev.modernbert.inference.testing.CheckpointEdits;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ class ModelDownloaderTest {
       assertFalse(Files.exists(out.resolve(Checkpoint.SINGLE_FILE)), "a corrupted file never gets its real name");
       assertFalse(Files.exists(out.resolve(Checkpoint.SINGLE_FILE + ".incomplete")));
 
-      IOException missing = assertThrows(IOException.class,
+      IOException missing = assertThrows(FileNotFoundException.class,
           () -> downloader(hub).download("org/nothing-here", "main", dir.resolve("none")));
       assertTrue(missing.getMessage().contains("config.json not found (HTTP 404"), missing.getMessage());
       assertThrows(IllegalArgumentException.class, () -> downloader(hub).download("../etc", "main", out));

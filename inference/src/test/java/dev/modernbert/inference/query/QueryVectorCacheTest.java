@@ -44,6 +44,25 @@ class QueryVectorCacheTest {
   }
 
   @Test
+  void aSmallerCapacityDropsTheLeastRecentlyUsedAndALargerOneKeepsMore() {
+    QueryVectorCache cache = new QueryVectorCache(3);
+    cache.put(key("a"), new float[] {1});
+    cache.put(key("b"), new float[] {2});
+    cache.put(key("c"), new float[] {3});
+    cache.get(key("a"));
+    cache.setCapacity(1);
+    assertEquals(1, cache.size());
+    assertArrayEquals(new float[] {1}, cache.get(key("a")), "the most recently used stays");
+    cache.setCapacity(2);
+    cache.put(key("b"), new float[] {2});
+    assertEquals(2, cache.size());
+    cache.setCapacity(0);
+    cache.put(key("c"), new float[] {3});
+    assertEquals(0, cache.size());
+    assertThrows(IllegalArgumentException.class, () -> cache.setCapacity(-1));
+  }
+
+  @Test
   void capacityZeroCachesNothingAndNegativeIsRefused() {
     QueryVectorCache cache = new QueryVectorCache(0);
     cache.put(key("a"), new float[] {1});

@@ -7,6 +7,7 @@ import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.ModelRegistry;
 import dev.modernbert.plugin.ModernBertPlugin;
 import dev.modernbert.plugin.ModernBertSettings;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,10 +15,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.opensearch.ResourceNotFoundException;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.cluster.service.ClusterService;
 import org.opensearch.common.inject.Inject;
-import org.opensearch.common.settings.Settings;
+import org.opensearch.common.settings.ClusterSettings;
 import org.opensearch.env.Environment;
 import org.opensearch.secure_sm.AccessController;
 import org.opensearch.threadpool.ThreadPool;
@@ -32,16 +34,14 @@ public final class TransportModelDownloadAction
     extends NodeReportingAction<ModelDownloadRequest, ModelDownloadRequest.Source> {
   private static final Logger LOG = LogManager.getLogger(TransportModelDownloadAction.class);
 
-  private final Settings settings;
   private final Path downloads;
 
   @Inject
   public TransportModelDownloadAction(ThreadPool threadPool, ClusterService clusterService,
-      TransportService transportService, ActionFilters actionFilters, InferenceServices services, Settings settings,
+      TransportService transportService, ActionFilters actionFilters, InferenceServices services,
       Environment environment) {
     super(ModelDownloadAction.NAME, threadPool, clusterService, transportService, actionFilters,
         ModelDownloadRequest::new, ModelDownloadRequest.Source::new, ThreadPool.Names.GENERIC, services);
-    this.settings = settings;
     this.downloads = ModernBertPlugin.downloadedModelsDir(environment);
   }
 
@@ -52,7 +52,8 @@ public final class TransportModelDownloadAction
 
   @Override
   protected NodeReport nodeOperation(ModelDownloadRequest.Source s) {
-    if (!ModernBertSettings.DOWNLOAD_ENABLED.get(settings)) {
+    ClusterSettings settings = clusterService.getClusterSettings();
+    if (!settings.get(ModernBertSettings.DOWNLOAD_ENABLED)) {
       throw new IllegalArgumentException("model downloads are off on this node: set "
           + ModernBertSettings.DOWNLOAD_ENABLED.getKey() + ": true");
     }
@@ -63,10 +64,12 @@ public final class TransportModelDownloadAction
     }
     Path target = downloads.resolve(s.name);
     ModelDownloader downloader = new ModelDownloader(
-        HubEndpoint.resolve(ModernBertSettings.DOWNLOAD_ENDPOINT.get(settings), Map.of()), System.getenv("HF_TOKEN"),
+        HubEndpoint.resolve(settings.get(ModernBertSettings.DOWNLOAD_ENDPOINT), Map.of()), System.getenv("HF_TOKEN"),
         LOG::info);
     try {
       AccessController.doPrivilegedChecked(() -> downloader.download(s.id, s.revision, target));
+    } catch (FileNotFoundException e) {
+      throw new ResourceNotFoundException("download of " + s.id + " failed: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("download of " + s.id + " failed: " + e.getMessage(), e);
     }

@@ -50,7 +50,8 @@ public final class RestModelDownloadAction extends BaseRestHandler {
       @Override
       public RestResponse buildResponse(NodeReportsResponse response, XContentBuilder b) throws Exception {
         response.toXContent(b, request, NodeReport::models);
-        // a node's failure decides the status: 400 for a refused request (downloads off, bad name), else 500
+        // a node's failure decides the status: 400 for a refused request (downloads off, bad name), 404 for a
+        // model or file the hub does not have, else 500
         return new BytesRestResponse(response.hasFailures()
             ? ExceptionsHelper.status(response.failures().get(0).getRootCause()) : RestStatus.OK, b);
       }
