@@ -11,8 +11,11 @@ import java.util.List;
  * token limit keeping {@code </s>}, runs the encoder (which pools) and optionally L2-normalizes.
  */
 public final class TextEmbedder {
-  /** One text's embedding and the number of tokens it was computed from. */
-  public record Embedding(int tokens, float[] vector) {}
+  /**
+   * One text's embedding, the number of tokens it was computed from, and whether the text had more tokens
+   * than the limit (the vector then covers only its start).
+   */
+  public record Embedding(int tokens, boolean truncated, float[] vector) {}
 
   private final ModelTokenizer tokenizer;
   private final Encoder encoder;
@@ -26,9 +29,13 @@ public final class TextEmbedder {
 
   /** Token ids of each {@code prefix + text}, truncated to the limit. */
   public List<int[]> tokenize(List<String> texts, String prefix) {
+    return untruncated(texts, prefix).stream().map(ids -> Truncation.keepEnd(ids, maxTokens)).toList();
+  }
+
+  private List<int[]> untruncated(List<String> texts, String prefix) {
     List<int[]> out = new ArrayList<>(texts.size());
     for (String t : texts) {
-      out.add(Truncation.keepEnd(tokenizer.ids(prefix + t), maxTokens));
+      out.add(tokenizer.ids(prefix + t));
     }
     return out;
   }
@@ -40,12 +47,13 @@ public final class TextEmbedder {
 
   /** Pooled (and, if asked, unit-length) vectors of each text. */
   public List<Embedding> embed(List<String> texts, String prefix, boolean normalize) {
-    List<int[]> ids = tokenize(texts, prefix);
+    List<int[]> whole = untruncated(texts, prefix);
+    List<int[]> ids = whole.stream().map(w -> Truncation.keepEnd(w, maxTokens)).toList();
     List<float[]> pooled = encoder.embeddings(ids);
     List<Embedding> out = new ArrayList<>(texts.size());
     for (int i = 0; i < ids.size(); i++) {
       float[] v = pooled.get(i);
-      out.add(new Embedding(ids.get(i).length, normalize ? Pooling.normalize(v) : v));
+      out.add(new Embedding(ids.get(i).length, whole.get(i).length > maxTokens, normalize ? Pooling.normalize(v) : v));
     }
     return out;
   }

@@ -20,7 +20,7 @@ import org.opensearch.transport.client.node.NodeClient;
 /**
  * {@code POST /_plugins/_modernbert/_embed {"model", "texts": [...], "prefix"?, "normalize"?}} → vectors, for
  * RAG clients and debugging. Texts over the model's limit are truncated (keeping {@code </s>}); the response
- * says how many tokens each vector was computed from.
+ * says how many tokens each vector was computed from and whether its text was truncated.
  */
 public final class RestEmbedAction extends BaseRestHandler {
   private final Supplier<InferenceServices> services;
@@ -99,7 +99,8 @@ public final class RestEmbedAction extends BaseRestHandler {
               b.field("device", m.encoder().device());
               b.startArray("embeddings");
               for (TextEmbedder.Embedding e : result) {
-                b.startObject().field("tokens", e.tokens()).array("embedding", e.vector()).endObject();
+                b.startObject().field("tokens", e.tokens()).field("truncated", e.truncated())
+                    .array("embedding", e.vector()).endObject();
               }
               b.endArray();
             });

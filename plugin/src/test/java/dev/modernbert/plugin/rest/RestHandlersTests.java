@@ -108,15 +108,17 @@ public class RestHandlersTests extends RestActionTestCase {
 
   public void testEmbedReturnsUnitVectorsAndRefusesBadBodies() {
     RestResponse r = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
-        "{\"model\":\"m\",\"texts\":[\"今日は晴れです\",\"雨\"]}");
+        "{\"model\":\"m\",\"texts\":[\"今日は晴れです\",\"雨\",\"" + "雨。".repeat(10_000) + "\"]}");
     assertEquals(r.content().utf8ToString(), RestStatus.OK, r.status());
     List<Map<String, Object>> embeddings = at(json(r), "embeddings");
-    assertEquals(2, embeddings.size());
+    assertEquals(3, embeddings.size());
     for (Map<String, Object> e : embeddings) {
       List<Number> v = at(e, "embedding");
       assertEquals(1.0, v.stream().mapToDouble(x -> x.doubleValue() * x.doubleValue()).sum(), 1e-5);
       assertTrue((Integer) e.get("tokens") >= 3);
     }
+    assertEquals(List.of(false, false, true), embeddings.stream().map(e -> e.get("truncated")).toList());
+    assertEquals("the model's limit", 8192, embeddings.get(2).get("tokens"));
     RestResponse noTexts = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), "{\"model\":\"m\"}");
     assertEquals(RestStatus.BAD_REQUEST, noTexts.status());
     assertThat(noTexts.content().utf8ToString(), containsString("[texts]"));
