@@ -78,9 +78,7 @@ class ModernBertEmbeddingProcessorTest {
     bodies.addAll(List.of(42, List.of("要素一。", "要素二。"), "", "これは文です。".repeat(8000), "索引が違う文書。"));
     List<IngestDocumentWrapper> docs = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
-      Map<String, Object> source = new HashMap<>(Map.of("body", bodies.get(i)));
-      String index = i == 14 ? "faiss-index" : "idx";
-      docs.add(new IngestDocumentWrapper(i, 0, new IngestDocument(index, "d" + i, null, null, null, source), null));
+      docs.add(document(i, i == 14 ? "faiss-index" : "idx", bodies.get(i)));
     }
     AtomicReference<List<IngestDocumentWrapper>> result = new AtomicReference<>();
     p.batchExecute(docs, result::set);
@@ -127,10 +125,10 @@ class ModernBertEmbeddingProcessorTest {
     ModernBertEmbeddingProcessor p = new EmbeddingProcessorFactory(registry, () -> services, (i, f, d) -> { })
         .create(Map.of(), "t", null, config());
     AtomicReference<List<IngestDocumentWrapper>> accepted = new AtomicReference<>();
-    p.batchExecute(List.of(document(0, "短い文。")), accepted::set);
+    p.batchExecute(List.of(document(0, "idx", "短い文。")), accepted::set);
     assertEquals(1, held.size(), "the first document is queued");
     AtomicReference<List<IngestDocumentWrapper>> rejected = new AtomicReference<>();
-    p.batchExecute(List.of(document(0, "短い文。"), document(1, 42)), rejected::set);
+    p.batchExecute(List.of(document(0, "idx", "短い文。"), document(1, "idx", 42)), rejected::set);
     Exception full = rejected.get().get(0).getException();
     assertEquals(RestStatus.TOO_MANY_REQUESTS, ExceptionsHelper.status(full));
     // "検索文書: " (6) + "短い文。" (4) + <s> and </s>: the prefix is part of what the queue holds
@@ -143,9 +141,10 @@ class ModernBertEmbeddingProcessorTest {
     assertEquals(2, services.stats().failures.sum(), "the rejected document and the number");
   }
 
-  private static IngestDocumentWrapper document(int slot, Object body) {
+  /** Document {@code slot} of a batch: {@code {"body": body}} in {@code index}. */
+  private static IngestDocumentWrapper document(int slot, String index, Object body) {
     Map<String, Object> source = new HashMap<>(Map.of("body", body));
-    return new IngestDocumentWrapper(slot, 0, new IngestDocument("idx", "d" + slot, null, null, null, source), null);
+    return new IngestDocumentWrapper(slot, 0, new IngestDocument(index, "d" + slot, null, null, null, source), null);
   }
 
   @Test

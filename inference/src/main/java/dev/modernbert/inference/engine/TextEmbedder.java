@@ -29,7 +29,11 @@ public final class TextEmbedder {
 
   /** Token ids of each {@code prefix + text}, truncated to the limit. */
   public List<int[]> tokenize(List<String> texts, String prefix) {
-    return untruncated(texts, prefix).stream().map(ids -> Truncation.keepEnd(ids, maxTokens)).toList();
+    return truncated(untruncated(texts, prefix));
+  }
+
+  private List<int[]> truncated(List<int[]> ids) {
+    return ids.stream().map(i -> Truncation.keepEnd(i, maxTokens)).toList();
   }
 
   private List<int[]> untruncated(List<String> texts, String prefix) {
@@ -48,7 +52,7 @@ public final class TextEmbedder {
   /** Pooled (and, if asked, unit-length) vectors of each text. */
   public List<Embedding> embed(List<String> texts, String prefix, boolean normalize) {
     List<int[]> whole = untruncated(texts, prefix);
-    List<int[]> ids = whole.stream().map(w -> Truncation.keepEnd(w, maxTokens)).toList();
+    List<int[]> ids = truncated(whole);
     List<float[]> pooled = encoder.embeddings(ids);
     List<Embedding> out = new ArrayList<>(texts.size());
     for (int i = 0; i < ids.size(); i++) {
