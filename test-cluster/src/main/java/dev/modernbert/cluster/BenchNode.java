@@ -73,11 +73,6 @@ final class BenchNode implements AutoCloseable {
     System.out.println("\nwritten " + json + (figure == null ? "" : ", " + figure) + " and BENCHMARKS.md");
   }
 
-  static String machine() {
-    return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
-        + Runtime.version().feature();
-  }
-
   @Override
   public void close() throws IOException, InterruptedException {
     cluster.stop();

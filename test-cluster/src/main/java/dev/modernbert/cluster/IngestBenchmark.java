@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.Machine;
 import dev.modernbert.inference.bench.Stats;
 import dev.modernbert.inference.chunking.ChunkingOptions;
 import dev.modernbert.inference.cli.Args;
@@ -58,7 +59,7 @@ final class IngestBenchmark {
         new Workload("JSQuAD paragraphs", corpus.paragraphs().subList(0, docs).stream()
             .map(JsquadCorpus.Paragraph::text).toList()),
         new Workload("long documents", longDocuments(corpus, longDocs, docChars)));
-    ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", BenchNode.machine())
+    ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", Machine.describe())
         .put("rounds", rounds);
     ArrayNode rows = report.putArray("results");
     try (BenchNode node = BenchNode.start(shape)) {

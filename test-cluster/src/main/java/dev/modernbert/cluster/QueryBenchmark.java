@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.Machine;
 import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
@@ -35,7 +36,7 @@ final class QueryBenchmark {
     try (BenchNode node = BenchNode.start(shape)) {
       JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
       ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)
-          .put("machine", BenchNode.machine());
+          .put("machine", Machine.describe());
       ArrayNode rows = report.putArray("results");
       for (int s = 0; s < sizes.length; s++) {
         List<String> questions = corpus.questions().subList(s * queries, (s + 1) * queries).stream()

@@ -3,6 +3,7 @@ package dev.modernbert.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.Machine;
 import dev.modernbert.inference.bench.Stats;
 import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
@@ -65,13 +66,13 @@ final class VsNeuralBenchmark {
     Options o = Options.parse(argv);
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", o.shape())
-        .put("machine", BenchNode.machine()).put("incumbent", "ml-commons + neural-search 3.6.0.0 (ONNX Runtime 1.16.3, one text per model call)");
+        .put("machine", Machine.describe()).put("incumbent", "ml-commons + neural-search 3.6.0.0 (ONNX Runtime 1.16.3, one text per model call)");
     try (BenchNode node = BenchNode.start(o.shape(), "vs-neural", Incumbent.artifacts(ClusterMain.artifacts()),
         Incumbent::prefillPytorch, Incumbent.nodeSettings())) {
       compare(node, corpus, o, report);
     }
     Path png = BenchNode.resultFile("vs-neural", o.shape(), "png");
-    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", " + BenchNode.machine()
+    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", " + Machine.describe()
         + ")", OURS, THEIRS, panels((ArrayNode) report.get("results")));
     BenchNode.save("vs-neural", o.shape(), "one node, same model; advantage = how many times better " + OURS + " is",
         report, png);

@@ -126,7 +126,7 @@ public final class BatchBudgetBenchmark {
     r.put("device", device);
     r.put("default_budget", defaultBudget);
     r.put("runs", o.runs());
-    r.put("cores", Runtime.getRuntime().availableProcessors());
+    r.put("machine", Machine.describe());
     ArrayNode rows = r.putArray("results");
     for (Cell c : cells) {
       rows.addObject().put("tokens_per_text", c.length()).put("budget", c.budget())

@@ -31,7 +31,7 @@ public final class ChunkBenchmark {
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     ObjectNode r = JsonFiles.mapper().createObjectNode();
     r.put("benchmark", "chunk");
-    r.put("cores", Runtime.getRuntime().availableProcessors());
+    r.put("machine", Machine.describe());
     try (LoadedModel m = LoadedModel.load(model, EngineSettings.defaults().withCacheDir(workDir.resolve("cache")))) {
       DocumentChunker chunker = new DocumentChunker(m.tokenizer(), ChunkingOptions.of(8192), PREFIX);
       throughput(chunker, corpus, runs, out, r);

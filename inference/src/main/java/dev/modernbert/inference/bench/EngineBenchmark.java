@@ -115,7 +115,7 @@ public final class EngineBenchmark {
     r.put("batch", o.batch());
     r.put("runs", o.runs());
     r.put("device", device);
-    r.put("cores", Runtime.getRuntime().availableProcessors());
+    r.put("machine", Machine.describe());
     r.put("matmul_gflops", matmul);
     ArrayNode rows = r.putArray("results");
     for (Cell c : cells) {
