@@ -72,8 +72,8 @@ final class VsNeuralBenchmark {
       compare(node, corpus, o, report);
     }
     Path png = BenchNode.resultFile("vs-neural", o.shape(), "png");
-    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", " + Machine.describe()
-        + ")", OURS, THEIRS, panels((ArrayNode) report.get("results")));
+    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", "
+        + report.get("machine").asText() + ")", OURS, THEIRS, panels((ArrayNode) report.get("results")));
     BenchNode.save("vs-neural", o.shape(), "one node, same model; advantage = how many times better " + OURS + " is",
         report, png);
     return 0;
