@@ -197,6 +197,10 @@ class SemanticSearchEndToEndTest {
     Http.Response typo = http.post("/docs/_search", "{\"query\":" + knn("質問", ",\"kk\":3") + "}");
     assertEquals(400, typo.status());
     assertTrue(typo.body().toString().contains("[kk]"), typo.body().toString());
+    String overLimit = "瑠璃色は紫みを帯びた濃い青で、宝石の瑠璃に由来する色の名前です。".repeat(600);
+    Http.Response tooLong = http.post("/docs/_search", "{\"query\":" + knn(overLimit, "") + "}");
+    assertEquals(400, tooLong.status(), "a query is refused, not cut, at the token limit: " + tooLong.body());
+    assertTrue(tooLong.body().toString().contains("over the model's limit of 8192 tokens"), tooLong.body().toString());
 
     // a faiss field would stop the node at its first flush: documents bound for it are refused before indexing
     String faiss = "{\"settings\":{\"index.knn\":true,\"index.default_pipeline\":\"mb\",\"number_of_replicas\":0},"

@@ -51,10 +51,26 @@ public final class TextEmbedder {
 
   /** Pooled (and, if asked, unit-length) vectors of each text. */
   public List<Embedding> embed(List<String> texts, String prefix, boolean normalize) {
-    List<int[]> whole = untruncated(texts, prefix);
+    return embedIds(untruncated(texts, prefix), normalize);
+  }
+
+  /**
+   * The pooled vector of one text that must fit whole: a text over the limit is refused before the encoder runs.
+   *
+   * @throws TokenLimitException naming the text's token count and the limit
+   */
+  public float[] embedWhole(String text, String prefix, boolean normalize) {
+    int[] ids = tokenizer.ids(prefix + text);
+    if (ids.length > maxTokens) {
+      throw new TokenLimitException(ids.length, maxTokens);
+    }
+    return embedIds(List.of(ids), normalize).get(0).vector();
+  }
+
+  private List<Embedding> embedIds(List<int[]> whole, boolean normalize) {
     List<int[]> ids = truncated(whole);
     List<float[]> pooled = encoder.embeddings(ids);
-    List<Embedding> out = new ArrayList<>(texts.size());
+    List<Embedding> out = new ArrayList<>(ids.size());
     for (int i = 0; i < ids.size(); i++) {
       float[] v = pooled.get(i);
       out.add(new Embedding(ids.get(i).length, whole.get(i).length > maxTokens, normalize ? Pooling.normalize(v) : v));

@@ -2,13 +2,13 @@ package dev.modernbert.inference.query;
 
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.registry.InferenceServices;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Embeds search queries: one text per call, answered from a {@link QueryVectorCache} when it was seen before,
  * otherwise run through the node's inference queue (never on the caller's thread). The prefix defaults to the
- * model's query prefix ("検索クエリ: " for Ruri v3). Vectors are L2-normalized.
+ * model's query prefix ("検索クエリ: " for Ruri v3). Vectors are L2-normalized. A query over the model's token limit
+ * is refused rather than silently cut: its vector would stand for only the start of what the user asked.
  */
 public final class QueryEmbedder {
   private final InferenceServices services;
@@ -21,7 +21,8 @@ public final class QueryEmbedder {
 
   /**
    * The vector of {@code text} under {@code model}; {@code prefix} {@code null} means the model's query prefix.
-   * Completes exceptionally with the reason (unknown model, a full queue, an inference failure).
+   * Completes exceptionally with the reason (unknown model, a text over the
+   * model's token limit, a full queue, an inference failure).
    */
   public CompletableFuture<float[]> embed(String model, String text, String prefix) {
     CompletableFuture<float[]> result = new CompletableFuture<>();
@@ -41,7 +42,7 @@ public final class QueryEmbedder {
         try {
           LoadedModel m = services.registry().get(model);
           String p = prefix != null ? prefix : m.folder().profile().queryPrefix();
-          float[] v = m.embedder(m.folder().maxTokens()).embed(List.of(text), p, true).get(0).vector();
+          float[] v = m.embedder(m.folder().maxTokens()).embedWhole(text, p, true);
           cache.put(key, v);
           result.complete(v);
         } catch (RuntimeException e) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.TokenLimitException;
 import dev.modernbert.inference.model.EmbeddingProfile;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.pooling.Pooling;
@@ -78,6 +79,22 @@ class QueryEmbedderTest {
     assertCause(InferenceQueue.QueueFullException.class, embedder.embed("m", "二番目の質問", null));
     held.forEach(Runnable::run);
     assertEquals(registry.get("m").folder().hiddenSize(), admitted.join().length);
+  }
+
+  @Test
+  void aQueryOverTheModelsTokenLimitIsRefusedNotCut() {
+    InferenceStats stats = new InferenceStats();
+    QueryEmbedder embedder = new QueryEmbedder(
+        new InferenceServices(registry, new InferenceQueue(Runnable::run, 10_000_000), stats), new QueryVectorCache(8));
+    LoadedModel m = registry.get("m");
+    String longQuery = "瑠璃色は紫みを帯びた濃い青で、宝石の瑠璃に由来する色の名前です。".repeat(600);
+    int tokens = m.tokenizer().ids(EmbeddingProfile.RURI_QUERY_PREFIX + longQuery).length;
+    assertTrue(tokens > m.folder().maxTokens(), tokens + " tokens");
+    ExecutionException e = assertThrows(ExecutionException.class, () -> embedder.embed("m", longQuery, null).get());
+    assertInstanceOf(TokenLimitException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains(tokens + " tokens"), e.getCause().getMessage());
+    assertThrows(ExecutionException.class, () -> embedder.embed("m", longQuery, null).get(), "never cached");
+    assertEquals(0, stats.cacheHits.sum());
   }
 
   private static void assertCause(Class<? extends Throwable> type, CompletableFuture<float[]> f) {
