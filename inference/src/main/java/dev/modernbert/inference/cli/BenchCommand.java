@@ -29,7 +29,7 @@ final class BenchCommand implements Main.Command {
       case "chunk" -> write(a, name, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000, 1),
           a.intValue("runs", 3, 1), work, System.out));
       case "batching" -> write(a, name, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
-          a.ints("lengths", "96,384", 1), a.ints("budgets", "1024,2048,4096,8192,16384", 1),
+          a.ints("lengths", "96,384", 1), a.ints("budgets", "64,1024,2048,4096,8192,16384", 1),
           a.intValue("runs", 3, 1), work, a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
       default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape,
           a.ints("lengths", "512,2048,8192", 1), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work,
@@ -65,7 +65,7 @@ final class BenchCommand implements Main.Command {
   public String usage() {
     return "bench engine [--shape tiny|30m|70m|130m|310m] [--lengths 512,2048,8192] [--batch B] [--runs R]"
         + " [--threads T] [--device D] [--json FILE]  |  bench batching [--shape S] [--lengths 96,384]"
-        + " [--budgets 1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench chunk [--shape S]"
+        + " [--budgets 64,1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench chunk [--shape S]"
         + " [--sample-bytes N] [--runs R]";
   }
 }
