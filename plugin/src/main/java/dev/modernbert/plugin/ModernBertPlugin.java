@@ -27,7 +27,6 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.action.ActionRequest;
@@ -63,11 +62,14 @@ import org.opensearch.watcher.ResourceWatcherService;
  * ModernBERT-Ja semantic search for OpenSearch: the {@code modernbert_embedding} ingest processor, the
  * {@code modernbert_knn} query, the REST endpoints under {@code /_plugins/_modernbert}, and a node-local model
  * registry over
- * {@code <config>/modernbert/models/<name>/}. Inference runs on the plugin's own thread pool.
+ * {@code <config>/modernbert/models/<name>/}. Inference runs on the plugin's own thread pools: one for ingest and
+ * {@code _embed}, one for query texts.
  */
 public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
-  /** The plugin's thread pool. */
+  /** The plugin's thread pool for ingest and {@code _embed}. */
   public static final String THREAD_POOL = "modernbert_inference";
+  /** The plugin's thread pool for query texts, so that searches never wait behind ingest. */
+  public static final String QUERY_THREAD_POOL = "modernbert_query";
 
   private final Settings settings;
   private final SetOnce<ModelRegistry> registry = new SetOnce<>();
@@ -87,8 +89,9 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   @Override
   public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-    // one inference at a time: ONNX Runtime already uses inference_threads cores inside each run
-    return List.of(new FixedExecutorBuilder(settings, THREAD_POOL, 1, 10_000, "plugins.modernbert.thread_pool"));
+    // one inference per lane at a time: ONNX Runtime already uses inference_threads cores inside each run
+    return List.of(new FixedExecutorBuilder(settings, THREAD_POOL, 1, 10_000, "plugins.modernbert.thread_pool"),
+        new FixedExecutorBuilder(settings, QUERY_THREAD_POOL, 1, 10_000, "plugins.modernbert.query_thread_pool"));
   }
 
   private ModelRegistry registry(Environment env) {
@@ -133,8 +136,9 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       NamedXContentRegistry xContentRegistry, Environment environment, NodeEnvironment nodeEnvironment,
       NamedWriteableRegistry namedWriteableRegistry, IndexNameExpressionResolver indexNameExpressionResolver,
       Supplier<RepositoriesService> repositoriesServiceSupplier) {
-    Executor pool = NativeLibraries.withPluginClassLoader(threadPool.executor(THREAD_POOL));
-    InferenceQueue queue = new InferenceQueue(pool, ModernBertSettings.QUEUE_MAX_TOKENS.get(settings));
+    InferenceQueue queue = new InferenceQueue(NativeLibraries.withPluginClassLoader(threadPool.executor(THREAD_POOL)),
+        NativeLibraries.withPluginClassLoader(threadPool.executor(QUERY_THREAD_POOL)),
+        ModernBertSettings.QUEUE_MAX_TOKENS.get(settings));
     QueryVectorCache cache = new QueryVectorCache(ModernBertSettings.QUERY_CACHE_SIZE.get(settings));
     ClusterSettings dynamic = clusterService.getClusterSettings();
     dynamic.addSettingsUpdateConsumer(ModernBertSettings.QUEUE_MAX_TOKENS, queue::setMaxTokens);

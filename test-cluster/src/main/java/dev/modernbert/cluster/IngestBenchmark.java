@@ -38,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * median round of each is reported (every round is in the JSON).
  */
 final class IngestBenchmark {
-  private static final int BULK = 100;
+  static final int BULK = 100;
   private static final int SUB_BATCH = 64;
 
   private IngestBenchmark() {}
@@ -167,7 +167,7 @@ final class IngestBenchmark {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  private static void sendBulk(Http http, String index, List<String> texts, int from, int to) throws IOException {
+  static void sendBulk(Http http, String index, List<String> texts, int from, int to) throws IOException {
     StringBuilder bulk = new StringBuilder();
     for (int i = from; i < to; i++) {
       bulk.append("{\"index\":{\"_id\":\"").append(i).append("\"}}\n")

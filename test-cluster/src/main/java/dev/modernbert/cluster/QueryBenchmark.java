@@ -9,19 +9,24 @@ import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.stats.LatencyRecorder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code ./modernbert bench query [--shape 30m] [--chunks 10000,100000] [--queries 200]}: latency of
  * {@code modernbert_knn} on a real node over indexes of that many nested chunks, split into its parts. For each
  * index size, on the same questions: the plain k-NN query with the vector given (the k-NN part), then
  * {@code modernbert_knn} with text the node has never seen (cold: embedding + k-NN), then the same texts again
- * (cached: the vector comes from the query cache). Embedding time is cold − cached. Chunk vectors are random
- * unit vectors of the model's dimension (embedding 100k chunks on 2 cores would take an hour); the questions
- * are real JSQuAD questions embedded by the model. Client-side latencies, p50/p90/p99.
+ * (cached: the vector comes from the query cache), then other new texts while a client keeps indexing JSQuAD
+ * paragraphs through the {@code modernbert_embedding} pipeline (queries and ingest share the node's inference).
+ * Embedding time is cold − cached. Chunk vectors are random unit vectors of the model's dimension (embedding 100k
+ * chunks on 2 cores would take an hour); the questions are real JSQuAD questions embedded by the model.
+ * Client-side latencies, p50/p90/p99.
  */
 final class QueryBenchmark {
   private static final int CHUNKS_PER_DOC = 10;
@@ -38,18 +43,24 @@ final class QueryBenchmark {
       ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)
           .put("machine", Machine.describe());
       ArrayNode rows = report.putArray("results");
+      IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
       for (int s = 0; s < sizes.length; s++) {
-        List<String> questions = corpus.questions().subList(s * queries, (s + 1) * queries).stream()
-            .map(JsquadCorpus.Question::text).toList();
-        measure(node, sizes[s], questions, rows);
+        measure(node, sizes[s], questions(corpus, 2 * s, queries), questions(corpus, 2 * s + 1, queries),
+            corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList(), rows);
       }
       BenchNode.save("query", shape, "client-side ms, one client, k = 10", report, null);
     }
     return 0;
   }
 
-  private static void measure(BenchNode node, int chunks, List<String> questions, ArrayNode rows)
-      throws IOException {
+  /** The {@code slice}-th run of {@code count} JSQuAD questions: each slice is text no other slice asks. */
+  private static List<String> questions(JsquadCorpus corpus, int slice, int count) {
+    return corpus.questions().subList(slice * count, (slice + 1) * count).stream().map(JsquadCorpus.Question::text)
+        .toList();
+  }
+
+  private static void measure(BenchNode node, int chunks, List<String> questions, List<String> duringIngest,
+      List<String> paragraphs, ArrayNode rows) throws IOException {
     Http http = node.http;
     String model = node.model;
     String index = "bench-" + chunks;
@@ -78,8 +89,43 @@ final class QueryBenchmark {
     report(rows, chunks, "k-NN only (vector given)", knn);
     report(rows, chunks, "modernbert_knn, cached", cached);
     report(rows, chunks, "modernbert_knn, cold", cold);
+    double[] busy = whileIngesting(node, "load-" + chunks, paragraphs,
+        () -> time(http, index, duringIngest.stream().map(q -> textQuery(model, q)).toList()));
+    report(rows, chunks, "cold, during _bulk ingest", busy);
     System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
         LatencyRecorder.percentile(cold, 50) - LatencyRecorder.percentile(cached, 50));
+  }
+
+  /** What {@code work} measures while one client keeps sending JSQuAD paragraphs through the pipeline in _bulks. */
+  private static double[] whileIngesting(BenchNode node, String index, List<String> paragraphs, Timed work)
+      throws IOException {
+    node.createIndex(index, "bench", body -> { });
+    AtomicBoolean stop = new AtomicBoolean();
+    CompletableFuture<Void> firstBulk = new CompletableFuture<>();
+    CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+      for (int b = 0; !stop.get(); b = (b + 1) % (paragraphs.size() / IngestBenchmark.BULK)) {
+        try {
+          IngestBenchmark.sendBulk(node.http, index, paragraphs, b * IngestBenchmark.BULK,
+              (b + 1) * IngestBenchmark.BULK);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        firstBulk.complete(null);
+      }
+    });
+    try {
+      CompletableFuture.anyOf(firstBulk, load).join();
+      return work.run();
+    } finally {
+      stop.set(true);
+      load.join();
+    }
+  }
+
+  /** A measurement that may fail with an I/O error. */
+  @FunctionalInterface
+  private interface Timed {
+    double[] run() throws IOException;
   }
 
   private static void indexRandomChunks(Http http, String index, int chunks, int dim) throws IOException {

@@ -1,14 +1,16 @@
 package dev.modernbert.inference.query;
 
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Embeds search queries: one text per call, answered from a {@link QueryVectorCache} when it was seen before,
- * otherwise run through the node's inference queue (never on the caller's thread). The prefix defaults to the
- * model's query prefix ("検索クエリ: " for Ruri v3). Vectors are L2-normalized. A query over the model's token limit
- * is refused rather than silently cut: its vector would stand for only the start of what the user asked.
+ * otherwise run in the query lane of the node's inference queue (never on the caller's thread, never behind
+ * ingest). The prefix defaults to the model's query prefix ("検索クエリ: " for Ruri v3). Vectors are L2-normalized.
+ * A query over the model's token limit is refused rather than silently cut: its vector would stand for only the
+ * start of what the user asked.
  */
 public final class QueryEmbedder {
   private final InferenceServices services;
@@ -38,7 +40,8 @@ public final class QueryEmbedder {
       services.stats().cacheMisses.increment();
       // an unknown name fails here, not after waiting in the queue; the folder itself is read by the inference thread
       services.registry().resolve(model);
-      services.queue().submit(text.length() + (prefix == null ? 0 : prefix.length()) + 2L, () -> {
+      long tokens = InferenceQueue.estimatedTokens(text.length() + (prefix == null ? 0 : prefix.length()));
+      services.queue().submit(InferenceQueue.Lane.QUERY, tokens, () -> {
         try {
           LoadedModel m = services.registry().get(model);
           String p = prefix != null ? prefix : m.folder().profile().queryPrefix();

@@ -6,17 +6,32 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Admission control in tokens: work is accepted while the tokens queued or running stay within a budget,
- * and runs on the given executor. Past the budget a request is refused at once ({@link QueueFullException})
- * and nothing already accepted is affected.
+ * and runs on the executor of its {@link Lane}. Past the budget a request is refused at once
+ * ({@link QueueFullException}) and nothing already accepted is affected.
  */
 public final class InferenceQueue {
-  private final Executor executor;
+  /**
+   * Which executor runs a task. A search's query text gets its own lane so that it never waits behind ingest
+   * work that was queued before it (one bulk of long documents can take minutes); the two lanes' model calls
+   * then share the cores.
+   */
+  public enum Lane { BULK, QUERY }
+
+  private final Executor bulk;
+  private final Executor query;
   private volatile long maxTokens;
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong rejections = new AtomicLong();
 
+  /** Both lanes on one executor. */
   public InferenceQueue(Executor executor, long maxTokens) {
-    this.executor = executor;
+    this(executor, executor, maxTokens);
+  }
+
+  /** Bulk work (ingest, {@code _embed}) on {@code bulk}, query texts on {@code query}; one budget for both. */
+  public InferenceQueue(Executor bulk, Executor query, long maxTokens) {
+    this.bulk = bulk;
+    this.query = query;
     setMaxTokens(maxTokens);
   }
 
@@ -45,11 +60,17 @@ public final class InferenceQueue {
     return characters + 2L;
   }
 
-  /**
-   * Runs {@code task} on the executor if {@code tokens} more fit in the budget (a single request larger than
-   * the whole budget is admitted when the queue is empty, so no text is unservable).
-   */
+  /** Runs {@code task} in the bulk lane: {@link #submit(Lane, long, Runnable)} with {@link Lane#BULK}. */
   public void submit(long tokens, Runnable task) {
+    submit(Lane.BULK, tokens, task);
+  }
+
+  /**
+   * Runs {@code task} on {@code lane}'s executor if {@code tokens} more fit in the budget (a single request larger
+   * than the whole budget is admitted when the queue is empty, so no text is unservable).
+   */
+  public void submit(Lane lane, long tokens, Runnable task) {
+    Executor executor = lane == Lane.QUERY ? query : bulk;
     long maxTokens = this.maxTokens;
     while (true) {
       long now = queued.get();

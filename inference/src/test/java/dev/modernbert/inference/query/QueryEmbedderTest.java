@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,19 @@ class QueryEmbedderTest {
     assertCause(InferenceQueue.QueueFullException.class, embedder.embed("m", "二番目の質問", null));
     held.forEach(Runnable::run);
     assertEquals(registry.get("m").folder().hiddenSize(), admitted.join().length);
+  }
+
+  @Test
+  void aQueryDoesNotWaitForBulkWorkQueuedBeforeIt() throws Exception {
+    List<Runnable> bulk = new ArrayList<>();
+    InferenceQueue queue = new InferenceQueue(bulk::add, Runnable::run, 1_000_000);
+    QueryEmbedder embedder = new QueryEmbedder(new InferenceServices(registry, queue, new InferenceStats()),
+        new QueryVectorCache(8));
+    queue.submit(500_000, () -> { });
+    float[] v = embedder.embed("m", "瑠璃色はどんな色？", null).get(30, TimeUnit.SECONDS);
+    assertArrayEquals(direct("瑠璃色はどんな色？", EmbeddingProfile.RURI_QUERY_PREFIX), v, 1e-6f);
+    assertEquals(1, bulk.size(), "the bulk task is still waiting");
+    assertEquals(500_000, queue.queuedTokens());
   }
 
   @Test

@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
-/** Admission in tokens: within the budget work is queued, past it refused at once, and nothing accepted is lost. */
+/**
+ * Admission in tokens: within the budget work is queued, past it refused at once, and nothing accepted is lost;
+ * query texts and bulk work run on their own executors under one budget.
+ */
 class InferenceQueueTest {
   private final List<Runnable> held = new ArrayList<>();
 
@@ -49,6 +52,21 @@ class InferenceQueueTest {
     queue.submit(500, () -> { });
     queue.submit(500, () -> { });
     assertThrows(IllegalArgumentException.class, () -> queue.setMaxTokens(0));
+  }
+
+  @Test
+  void queryTextsRunOnTheirOwnLaneAndShareTheBudget() {
+    List<Runnable> queries = new ArrayList<>();
+    InferenceQueue queue = new InferenceQueue(held::add, queries::add, 100);
+    queue.submit(60, () -> { });
+    queue.submit(InferenceQueue.Lane.QUERY, 30, () -> { });
+    assertEquals(1, held.size(), "bulk work goes to the bulk executor");
+    assertEquals(1, queries.size(), "a query text goes to the query executor");
+    assertThrows(InferenceQueue.QueueFullException.class, () -> queue.submit(InferenceQueue.Lane.QUERY, 11, () -> { }));
+    queries.get(0).run();
+    assertEquals(60, queue.queuedTokens());
+    queue.submit(InferenceQueue.Lane.QUERY, 40, () -> { });
+    assertEquals(2, queries.size());
   }
 
   @Test
