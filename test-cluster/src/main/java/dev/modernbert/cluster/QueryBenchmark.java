@@ -48,7 +48,7 @@ final class QueryBenchmark {
         measure(node, sizes[s], questions(corpus, 2 * s, queries), questions(corpus, 2 * s + 1, queries),
             corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList(), rows);
       }
-      BenchNode.save("query", shape, "client-side ms, one client, k = 10", report, null);
+      BenchNode.save("query", shape, "client-side ms, one query client, k = 10", report, null);
     }
     return 0;
   }
