@@ -20,10 +20,16 @@ public final class TestModels {
 
   /** Writes the model under {@code dir/models} and returns services running work on {@code executor}. */
   public static InferenceServices services(Path dir, Executor executor, long queueMaxTokens) throws IOException {
+    return services(dir, executor, executor, queueMaxTokens);
+  }
+
+  /** Like {@link #services(Path, Executor, long)}, with the bulk and query lanes on their own executors. */
+  public static InferenceServices services(Path dir, Executor bulk, Executor query, long queueMaxTokens)
+      throws IOException {
     RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, false),
         dir.resolve("models").resolve(MODEL));
     ModelRegistry registry = new ModelRegistry(dir.resolve("models"),
         EngineSettings.defaults().withCacheDir(dir.resolve("compiled")));
-    return new InferenceServices(registry, new InferenceQueue(executor, queueMaxTokens), new InferenceStats());
+    return new InferenceServices(registry, new InferenceQueue(bulk, query, queueMaxTokens), new InferenceStats());
   }
 }

@@ -17,6 +17,9 @@ public final class InferenceQueue {
    */
   public enum Lane { BULK, QUERY }
 
+  /** The most estimated tokens a piece of interactive work may weigh to be served like a search query. */
+  public static final long QUERY_SIZED_TOKENS = 512;
+
   private final Executor bulk;
   private final Executor query;
   private volatile long maxTokens;
@@ -58,6 +61,14 @@ public final class InferenceQueue {
    */
   public static long estimatedTokens(int characters) {
     return characters + 2L;
+  }
+
+  /**
+   * The lane for a request that may be interactive or bulk ({@code _embed}): a question's worth of tokens is
+   * served like a search query, anything larger waits with bulk work.
+   */
+  public static Lane laneFor(long tokens) {
+    return tokens <= QUERY_SIZED_TOKENS ? Lane.QUERY : Lane.BULK;
   }
 
   /** Runs {@code task} in the bulk lane: {@link #submit(Lane, long, Runnable)} with {@link Lane#BULK}. */

@@ -70,6 +70,12 @@ class InferenceQueueTest {
   }
 
   @Test
+  void aQuestionSizedRequestIsServedLikeAQuery() {
+    assertEquals(InferenceQueue.Lane.QUERY, InferenceQueue.laneFor(InferenceQueue.QUERY_SIZED_TOKENS));
+    assertEquals(InferenceQueue.Lane.BULK, InferenceQueue.laneFor(InferenceQueue.QUERY_SIZED_TOKENS + 1));
+  }
+
+  @Test
   void anExecutorThatRefusesGivesTheTokensBack() {
     InferenceQueue queue = new InferenceQueue(task -> {
       throw new RejectedExecutionException("pool shut down");

@@ -20,7 +20,9 @@ import org.opensearch.transport.client.node.NodeClient;
 /**
  * {@code POST /_plugins/_modernbert/_embed {"model", "texts": [...], "prefix"?, "normalize"?}} → vectors, for
  * RAG clients and debugging. Texts over the model's limit are truncated (keeping {@code </s>}); the response
- * says how many tokens each vector was computed from and whether its text was truncated.
+ * says how many tokens each vector was computed from and whether its text was truncated. A question-sized request
+ * ({@link InferenceQueue#QUERY_SIZED_TOKENS}) runs in the query lane, so a RAG client embedding its question does
+ * not wait behind ingest; larger ones run with bulk work.
  */
 public final class RestEmbedAction extends BaseRestHandler {
   private final Supplier<InferenceServices> services;
@@ -88,7 +90,7 @@ public final class RestEmbedAction extends BaseRestHandler {
     InferenceServices s = services.get();
     return channel -> {
       try {
-        s.queue().submit(embed.tokens(), () -> {
+        s.queue().submit(InferenceQueue.laneFor(embed.tokens()), embed.tokens(), () -> {
           try {
             LoadedModel m = s.registry().get(embed.model());
             List<TextEmbedder.Embedding> result = m.embedder(m.folder().maxTokens())

@@ -2,6 +2,7 @@ package dev.modernbert.plugin.rest;
 
 import static org.hamcrest.Matchers.containsString;
 
+import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.plugin.TestModels;
 import dev.modernbert.plugin.nodes.NodeReport;
@@ -144,6 +145,21 @@ public class RestHandlersTests extends RestActionTestCase {
     assertThat(rejected.content().utf8ToString(), containsString("queue_max_tokens"));
     assertEquals(1, held.size());
     assertEquals(1, services.queue().rejections());
+  }
+
+  public void testAQuestionSizedEmbedRunsInTheQueryLaneAndALargerOneWithBulkWork() throws Exception {
+    List<Runnable> bulk = new ArrayList<>();
+    services = TestModels.services(createTempDir(), bulk::add, Runnable::run, 1_000_000);
+    String question = "瑠璃色はどんな色？".repeat(10);
+    RestResponse answered = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
+        "{\"model\":\"m\",\"texts\":[\"" + question + "\"]}");
+    assertEquals("answered while bulk work waits", RestStatus.OK, answered.status());
+    String larger = "瑠".repeat((int) InferenceQueue.QUERY_SIZED_TOKENS);
+    assertNull("queued with bulk work", send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
+        "{\"model\":\"m\",\"texts\":[\"" + larger + "\"]}"));
+    assertEquals(1, bulk.size());
+    bulk.get(0).run();
+    assertEquals(0, services.queue().queuedTokens());
   }
 
   /** The node-report action answered by this node's real report, as the transport layer would for one node. */
