@@ -24,8 +24,12 @@ import org.opensearch.ingest.Processor;
  * created: an unknown or invalid model, bad chunking values, unknown options — each error names the field.
  */
 public final class EmbeddingProcessorFactory implements Processor.Factory {
-  /** Documents embedded together; bulk requests are split into sub-batches of this size. */
-  static final int DEFAULT_BATCH_SIZE = 64;
+  /**
+   * Documents embedded together; bulk requests are split into sub-batches of this size. More documents give the
+   * batcher texts of closer lengths: on 2 cores, JSQuAD in bulks of 500 went from 92 docs/s at 64 to 101 at 256
+   * (1,000 per sub-batch added 4% more). Searches do not wait for a sub-batch: they have their own lane.
+   */
+  public static final int DEFAULT_BATCH_SIZE = 256;
 
   private final ModelRegistry registry;
   private final Supplier<InferenceServices> services;
