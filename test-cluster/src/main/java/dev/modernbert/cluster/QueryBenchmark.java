@@ -89,23 +89,25 @@ final class QueryBenchmark {
     report(rows, chunks, "k-NN only (vector given)", knn);
     report(rows, chunks, "modernbert_knn, cached", cached);
     report(rows, chunks, "modernbert_knn, cold", cold);
-    double[] busy = whileIngesting(node, "load-" + chunks, paragraphs,
+    node.createIndex("load-" + chunks, "bench", body -> { });
+    double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
         () -> time(http, index, duringIngest.stream().map(q -> textQuery(model, q)).toList()));
     report(rows, chunks, "cold, during _bulk ingest", busy);
     System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
         LatencyRecorder.percentile(cold, 50) - LatencyRecorder.percentile(cached, 50));
   }
 
-  /** What {@code work} measures while one client keeps sending JSQuAD paragraphs through the pipeline in _bulks. */
-  private static double[] whileIngesting(BenchNode node, String index, List<String> paragraphs, Timed work)
-      throws IOException {
-    node.createIndex(index, "bench", body -> { });
+  /**
+   * What {@code work} measures while another client keeps sending {@code paragraphs} in {@code _bulk}s of 100 into
+   * {@code index} (through its default pipeline), from the first bulk's end until {@code work} returns.
+   */
+  static double[] whileIngesting(Http http, String index, List<String> paragraphs, Timed work) throws IOException {
     AtomicBoolean stop = new AtomicBoolean();
     CompletableFuture<Void> firstBulk = new CompletableFuture<>();
     CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
       for (int b = 0; !stop.get(); b = (b + 1) % (paragraphs.size() / IngestBenchmark.BULK)) {
         try {
-          IngestBenchmark.sendBulk(node.http, index, paragraphs, b * IngestBenchmark.BULK,
+          IngestBenchmark.sendBulk(http, index, paragraphs, b * IngestBenchmark.BULK,
               (b + 1) * IngestBenchmark.BULK);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
@@ -124,7 +126,7 @@ final class QueryBenchmark {
 
   /** A measurement that may fail with an I/O error. */
   @FunctionalInterface
-  private interface Timed {
+  interface Timed {
     double[] run() throws IOException;
   }
 
