@@ -31,7 +31,10 @@ public final class InferenceQueue {
     this(executor, executor, maxTokens);
   }
 
-  /** Bulk work (ingest, {@code _embed}) on {@code bulk}, query texts on {@code query}; one budget for both. */
+  /**
+   * Bulk work (ingest, larger {@code _embed} requests) on {@code bulk}, query texts and question-sized requests on
+   * {@code query}; one budget for both.
+   */
   public InferenceQueue(Executor bulk, Executor query, long maxTokens) {
     this.bulk = bulk;
     this.query = query;
