@@ -67,25 +67,46 @@ public final class LateChunker {
     return out;
   }
 
-  /** The spans of {@code text} with their (not normalized) vectors; an empty text has none. */
-  public List<Span> embed(String text) {
+  /** A text's windows, planned and tokenized with the prefix: what the encoder needs, and what pooling needs back. */
+  public record Prepared(List<WindowSpans> plan, List<TokenizedText> windows) {
+    /** The ids of each window, in order: the sequences to encode. */
+    public List<int[]> ids() {
+      return windows.stream().map(TokenizedText::ids).toList();
+    }
+
+    /** Tokens of all windows together. */
+    public long tokens() {
+      return windows.stream().mapToLong(TokenizedText::length).sum();
+    }
+  }
+
+  /** Plans and tokenizes the windows of {@code text} without running the model. */
+  public Prepared prepare(String text) {
     List<WindowSpans> plan = plan(text);
     List<TokenizedText> encoded = new ArrayList<>(plan.size());
-    List<int[]> ids = new ArrayList<>(plan.size());
     for (WindowSpans ws : plan) {
-      TokenizedText t = tokenizer.encode(prefix + ws.window().text(text));
-      encoded.add(t);
-      ids.add(t.ids());
+      encoded.add(tokenizer.encode(prefix + ws.window().text(text)));
     }
-    List<float[][]> states = encoder.hiddenStates(ids);
+    return new Prepared(plan, encoded);
+  }
+
+  /** The spans of a prepared text with their (not normalized) vectors, from the token states of its windows. */
+  public List<Span> pool(Prepared prepared, List<float[][]> states) {
     List<Span> out = new ArrayList<>();
-    for (int i = 0; i < plan.size(); i++) {
-      WindowSpans ws = plan.get(i);
+    for (int i = 0; i < prepared.plan().size(); i++) {
+      WindowSpans ws = prepared.plan().get(i);
       for (Chunk span : ws.spans()) {
-        out.add(pool(ws.window(), span, ws.regionStart() == ws.window().start(), encoded.get(i), states.get(i)));
+        out.add(pool(ws.window(), span, ws.regionStart() == ws.window().start(), prepared.windows().get(i),
+            states.get(i)));
       }
     }
     return out;
+  }
+
+  /** The spans of {@code text} with their (not normalized) vectors; an empty text has none. */
+  public List<Span> embed(String text) {
+    Prepared prepared = prepare(text);
+    return pool(prepared, encoder.hiddenStates(prepared.ids()));
   }
 
   private Span pool(Chunk window, Chunk span, boolean ownsWindowStart, TokenizedText t, float[][] rows) {

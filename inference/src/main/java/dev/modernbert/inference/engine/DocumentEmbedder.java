@@ -7,7 +7,10 @@ import dev.modernbert.inference.chunking.LateChunker;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.stats.InferenceStats;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Documents in, embedded chunks out: each text is chunked, the chunks of all texts are embedded together
@@ -27,12 +30,23 @@ public final class DocumentEmbedder {
     }
   }
 
+  /** Window tokens whose states late chunking holds at once (64 MB at hidden size 256, 192 MB at 768). */
+  static final int LATE_GROUP_TOKENS = 65_536;
+
+  private final int lateGroupTokens;
   private final LoadedModel model;
   private final ChunkingOptions options;
   private final String prefix;
   private final InferenceStats stats;
 
   public DocumentEmbedder(LoadedModel model, ChunkingOptions options, String prefix, InferenceStats stats) {
+    this(model, options, prefix, stats, LATE_GROUP_TOKENS);
+  }
+
+  /** With late chunking's group size given (tests make groups of a document or two). */
+  DocumentEmbedder(LoadedModel model, ChunkingOptions options, String prefix, InferenceStats stats,
+      int lateGroupTokens) {
+    this.lateGroupTokens = lateGroupTokens;
     this.model = model;
     this.options = options.cappedAt(model.folder().maxTokens());
     this.prefix = prefix;
@@ -93,24 +107,51 @@ public final class DocumentEmbedder {
     return out;
   }
 
+  /**
+   * Late chunking, with the windows of several documents encoded together (as {@link #windows} does), in groups
+   * of about {@code lateGroupTokens} tokens: every window's token states are kept until its spans are pooled.
+   */
   private List<Outcome> late(List<String> texts) {
     LateChunker late = new LateChunker(model.tokenizer(), model.encoder(), options, prefix);
-    List<Outcome> out = new ArrayList<>(texts.size());
-    for (String text : texts) {
+    Outcome[] out = new Outcome[texts.size()];
+    Map<Integer, LateChunker.Prepared> group = new LinkedHashMap<>();
+    long tokens = 0;
+    for (int d = 0; d < texts.size(); d++) {
+      long t0 = System.nanoTime();
       try {
-        long t1 = System.nanoTime();
-        List<EmbeddedChunk> chunks = new ArrayList<>();
-        for (LateChunker.Span s : late.embed(text)) {
-          chunks.add(new EmbeddedChunk(s.chunk().start(), s.chunk().end(), s.chunk().tokens(),
-              Pooling.normalize(s.vector())));
-        }
-        stats.infer.record((System.nanoTime() - t1) / 1e6);
-        out.add(new Outcome(chunks, documentVector(chunks), null));
+        LateChunker.Prepared p = late.prepare(texts.get(d));
+        group.put(d, p);
+        tokens += p.tokens();
       } catch (RuntimeException e) {
-        out.add(Outcome.failed(e));
+        out[d] = Outcome.failed(e);
+      }
+      stats.tokenize.record((System.nanoTime() - t0) / 1e6);
+      if ((tokens >= lateGroupTokens || d == texts.size() - 1) && !group.isEmpty()) {
+        embedLate(late, group, out);
+        group.clear();
+        tokens = 0;
       }
     }
-    return out;
+    return Arrays.asList(out);
+  }
+
+  private void embedLate(LateChunker late, Map<Integer, LateChunker.Prepared> group, Outcome[] out) {
+    long t0 = System.nanoTime();
+    List<int[]> ids = new ArrayList<>();
+    group.values().forEach(p -> ids.addAll(p.ids()));
+    List<float[][]> states = ids.isEmpty() ? List.of() : model.encoder().hiddenStates(ids);
+    int next = 0;
+    for (Map.Entry<Integer, LateChunker.Prepared> e : group.entrySet()) {
+      int windows = e.getValue().windows().size();
+      List<EmbeddedChunk> chunks = new ArrayList<>();
+      for (LateChunker.Span s : late.pool(e.getValue(), states.subList(next, next + windows))) {
+        chunks.add(new EmbeddedChunk(s.chunk().start(), s.chunk().end(), s.chunk().tokens(),
+            Pooling.normalize(s.vector())));
+      }
+      next += windows;
+      out[e.getKey()] = new Outcome(chunks, documentVector(chunks), null);
+    }
+    stats.infer.record((System.nanoTime() - t0) / 1e6);
   }
 
   /** Token-weighted mean of the chunk vectors, normalized; null for a document without chunks. */

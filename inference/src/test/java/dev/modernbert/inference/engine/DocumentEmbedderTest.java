@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.chunking.Boundary;
+import dev.modernbert.inference.chunking.Chunk;
 import dev.modernbert.inference.chunking.ChunkingOptions;
+import dev.modernbert.inference.chunking.LateChunker;
 import dev.modernbert.inference.chunking.TooManyChunksException;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
@@ -79,5 +81,34 @@ class DocumentEmbedderTest {
     assertTrue(out.get(0).chunks().size() > 1, "the first document needs several windows of 24 tokens");
     assertEquals(chunks, stats.chunks.sum(), "the failed text adds no chunks");
     assertEquals(0, stats.documents.sum() + stats.failures.sum(), "documents are the caller's to count");
+  }
+
+  @Test
+  void lateChunksOfDocumentsEmbeddedTogetherEqualEachDocumentEmbeddedAlone() {
+    ChunkingOptions options = new ChunkingOptions(40, 0, Boundary.SENTENCE, 10, 12);
+    List<String> texts = List.of("瑠璃色は紫みを帯びた濃い青。名は半貴石の瑠璃による。空の色にも例えられる！海の色はどうだろうか？",
+        "短い文書。", "", "これは文です。".repeat(400), "京都には古い寺が多い。札幌の冬は雪が深く、祭りには多くの人が集まります。");
+    LateChunker alone = new LateChunker(model.tokenizer(), model.encoder(), options.cappedAt(
+        model.folder().maxTokens()), PREFIX);
+    for (int groupTokens : new int[] {DocumentEmbedder.LATE_GROUP_TOKENS, 30}) {
+      List<DocumentEmbedder.Outcome> out =
+          new DocumentEmbedder(model, options, PREFIX, new InferenceStats(), groupTokens).embed(texts);
+      assertEquals(texts.size(), out.size());
+      assertTrue(out.get(3).error() instanceof TooManyChunksException, String.valueOf(out.get(3).error()));
+      assertTrue(out.get(2).chunks().isEmpty());
+      for (int d : new int[] {0, 1, 4}) {
+        List<LateChunker.Span> expected = alone.embed(texts.get(d));
+        List<DocumentEmbedder.EmbeddedChunk> chunks = out.get(d).chunks();
+        assertEquals(expected.size(), chunks.size(), "document " + d);
+        for (int i = 0; i < chunks.size(); i++) {
+          Chunk e = expected.get(i).chunk();
+          DocumentEmbedder.EmbeddedChunk c = chunks.get(i);
+          assertEquals(List.of(e.start(), e.end(), e.tokens()), List.of(c.start(), c.end(), c.tokens()));
+          assertEquals(1.0, Pooling.cosine(expected.get(i).vector(), c.vector()), COSINE_TOLERANCE,
+              "group of " + groupTokens + " tokens, document " + d + " span " + i);
+        }
+      }
+      assertTrue(out.get(0).chunks().size() > 1, "the first document has several late chunks");
+    }
   }
 }
