@@ -44,9 +44,10 @@ final class QueryBenchmark {
           .put("machine", Machine.describe());
       ArrayNode rows = report.putArray("results");
       IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
+      List<String> paragraphs = corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList();
       for (int s = 0; s < sizes.length; s++) {
         measure(node, sizes[s], questions(corpus, 2 * s, queries), questions(corpus, 2 * s + 1, queries),
-            corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList(), rows);
+            paragraphs, rows);
       }
       BenchNode.save("query", shape, "client-side ms, one query client, k = 10", report, null);
     }
@@ -104,11 +105,12 @@ final class QueryBenchmark {
   static double[] whileIngesting(Http http, String index, List<String> paragraphs, Timed work) throws IOException {
     AtomicBoolean stop = new AtomicBoolean();
     CompletableFuture<Void> firstBulk = new CompletableFuture<>();
+    int bulks = (paragraphs.size() + IngestBenchmark.BULK - 1) / IngestBenchmark.BULK;
     CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-      for (int b = 0; !stop.get(); b = (b + 1) % (paragraphs.size() / IngestBenchmark.BULK)) {
+      for (int b = 0; !stop.get(); b = (b + 1) % bulks) {
         try {
           IngestBenchmark.sendBulk(http, index, paragraphs, b * IngestBenchmark.BULK,
-              (b + 1) * IngestBenchmark.BULK);
+              Math.min((b + 1) * IngestBenchmark.BULK, paragraphs.size()));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }

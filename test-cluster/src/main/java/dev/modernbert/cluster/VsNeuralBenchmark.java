@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * same questions through {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s
  * (median of the rounds) on JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on
  * ~8k-token documents (with how much of each document the vectors cover and where passages end), and query
- * latency, on an idle node and while a bulk client ingests through the same system; writes JSON, a PNG chart and its {@code BENCHMARKS.md} section.
+ * latency, on an idle node and while a bulk client ingests through the same system; writes JSON, a PNG chart and
+ * its {@code BENCHMARKS.md} section.
  */
 final class VsNeuralBenchmark {
   private static final String OURS = "modernbert-search";
@@ -371,8 +372,8 @@ final class VsNeuralBenchmark {
   /** {@code neural} against {@code modernbert_knn} on the short-document indexes (same documents, one client). */
   private static void queryLatency(BenchNode node, Sides sides, List<String> questions, ArrayNode rows)
       throws IOException {
-    List<String> theirs = questions.stream().map(q -> sides.incumbent().neuralQuery("body_vector", q, 10)).toList();
-    List<String> ours = questions.stream().map(q -> QueryBenchmark.textQuery(node.model, q)).toList();
+    List<String> theirs = neuralQueries(sides, questions);
+    List<String> ours = ourQueries(node, questions);
     for (int i = 0; i < 10; i++) {
       node.http.post("/theirs-short/_search", sides.incumbent().neuralQuery("body_vector", "準備の質問 " + i, 10));
       node.http.post("/ours-short/_search", QueryBenchmark.textQuery(node.model, "準備の質問 " + i));
@@ -390,17 +391,26 @@ final class VsNeuralBenchmark {
     }
   }
 
+  /** A {@code neural} search of the paragraph index for each question (k = 10). */
+  private static List<String> neuralQueries(Sides sides, List<String> questions) {
+    return questions.stream().map(q -> sides.incumbent().neuralQuery("body_vector", q, 10)).toList();
+  }
+
+  /** A {@code modernbert_knn} search of the paragraph index for each question (k = 10). */
+  private static List<String> ourQueries(BenchNode node, List<String> questions) {
+    return questions.stream().map(q -> QueryBenchmark.textQuery(node.model, q)).toList();
+  }
+
   /**
    * {@code neural} against {@code modernbert_knn} on texts neither has seen, each while a second client keeps
    * ingesting {@code paragraphs} through the same system's pipeline: whether a search waits behind ingest.
    */
   private static void queryLatencyDuringIngest(BenchNode node, Sides sides, List<String> questions,
       List<String> paragraphs, ArrayNode rows) throws IOException {
-    double[] neural = QueryBenchmark.whileIngesting(node.http, "theirs-load", paragraphs, () -> QueryBenchmark.time(
-        node.http, "theirs-short", questions.stream().map(q -> sides.incumbent().neuralQuery("body_vector", q, 10))
-            .toList()));
-    double[] ours = QueryBenchmark.whileIngesting(node.http, "ours-load", paragraphs, () -> QueryBenchmark.time(
-        node.http, "ours-short", questions.stream().map(q -> QueryBenchmark.textQuery(node.model, q)).toList()));
+    double[] neural = QueryBenchmark.whileIngesting(node.http, "theirs-load", paragraphs,
+        () -> QueryBenchmark.time(node.http, "theirs-short", neuralQueries(sides, questions)));
+    double[] ours = QueryBenchmark.whileIngesting(node.http, "ours-load", paragraphs,
+        () -> QueryBenchmark.time(node.http, "ours-short", ourQueries(node, questions)));
     for (int p : new int[] {50, 90, 99}) {
       double n = LatencyRecorder.percentile(neural, p);
       double f = LatencyRecorder.percentile(ours, p);
