@@ -165,6 +165,16 @@ public final class OnnxEncoder implements Encoder {
     return batches.get();
   }
 
+  /** Slots of every batch run so far that held a token of a sequence. */
+  public long realTokens() {
+    return realTokens.get();
+  }
+
+  /** Slots of every batch run so far that held padding. */
+  public long paddedTokens() {
+    return paddedTokens.get();
+  }
+
   @Override
   public int hiddenSize() {
     return hiddenSize;

@@ -67,9 +67,14 @@ public final class NodeReports {
     return out;
   }
 
+  /**
+   * Model calls and their slots, per loaded model and in all: {@code batch_tokens} held text, {@code padded_tokens}
+   * padding; {@code padding_ratio} is padding over all slots (the counts let a client take it over any interval).
+   */
   private static void putModelBatches(Map<String, Object> out, ModelRegistry registry) {
     long batches = 0;
-    double padded = 0;
+    long real = 0;
+    long padded = 0;
     Map<String, Object> models = new LinkedHashMap<>();
     for (ModelRegistry.ModelInfo m : registry.list()) {
       if (m.state() != ModelRegistry.State.LOADED) {
@@ -78,16 +83,22 @@ public final class NodeReports {
       Map<String, Object> model = new LinkedHashMap<>();
       model.put("device", m.device());
       if (registry.get(m.name()).encoder() instanceof OnnxEncoder e) {
-        model.put("batches", e.batchCount());
-        model.put("padding_ratio", e.paddingRatio());
+        putBatches(model, e.batchCount(), e.realTokens(), e.paddedTokens());
         batches += e.batchCount();
-        padded += e.paddingRatio() * e.batchCount();
+        real += e.realTokens();
+        padded += e.paddedTokens();
       }
       models.put(m.name(), model);
     }
     out.put("models", models);
+    putBatches(out, batches, real, padded);
+  }
+
+  private static void putBatches(Map<String, Object> out, long batches, long real, long padded) {
     out.put("batches", batches);
-    out.put("padding_ratio", batches == 0 ? 0.0 : padded / batches);
+    out.put("batch_tokens", real);
+    out.put("padded_tokens", padded);
+    out.put("padding_ratio", real + padded == 0 ? 0.0 : (double) padded / (real + padded));
   }
 
   private static Map<String, Object> latency(LatencyRecorder r) {

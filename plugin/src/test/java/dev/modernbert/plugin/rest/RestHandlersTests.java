@@ -174,7 +174,9 @@ public class RestHandlersTests extends RestActionTestCase {
   }
 
   public void testStatsAndModelsReportEachNode() {
-    send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), "{\"model\":\"m\",\"texts\":[\"文\"]}");
+    Map<String, Object> embedded = json(send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
+        "{\"model\":\"m\",\"texts\":[\"文\"]}"));
+    int tokens = ((Number) ((List<Map<String, Object>>) embedded.get("embeddings")).get(0).get("tokens")).intValue();
     answerNodeReports();
     Map<String, Object> models = json(send(RestRequest.Method.GET, "/_plugins/_modernbert/models", Map.of(), null));
     assertEquals(1, ((Number) at(models, "_nodes", "successful")).intValue());
@@ -187,6 +189,10 @@ public class RestHandlersTests extends RestActionTestCase {
     Map<String, Object> s = at(stats, "nodes", "node-a");
     assertEquals(1000, ((Number) at(s, "queue", "max_tokens")).intValue());
     assertEquals(1, ((Number) at(s, "models", "m", "batches")).intValue());
+    assertEquals(tokens, ((Number) at(s, "models", "m", "batch_tokens")).intValue());
+    assertEquals(tokens, ((Number) at(s, "batch_tokens")).intValue());
+    assertEquals(0, ((Number) at(s, "padded_tokens")).intValue());
+    assertEquals(0.0, ((Number) at(s, "padding_ratio")).doubleValue(), 0.0);
     assertEquals("first", s.get("name"));
   }
 }
