@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.bench.Machine;
 import dev.modernbert.inference.bench.Stats;
+import dev.modernbert.inference.chunking.Boundary;
 import dev.modernbert.inference.chunking.ChunkingOptions;
 import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
@@ -31,10 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code ./modernbert bench ingest [--shape 30m] [--docs 1145] [--long-docs 4] [--doc-chars 50000] [--rounds 3]}:
  * documents through {@code _bulk} (bulks of 100) and the {@code modernbert_embedding} pipeline on a real node, after
- * a warm-up bulk that loads the model — JSQuAD
- * paragraphs, then long documents built from them — reporting docs/s, chunks/s, tokens/s and the padding ratio
- * from the node's stats; then, with the node idle, the engine alone on the same texts in the processor's
- * sub-batches (same model, chunking and prefix): the ratio is what the plugin keeps of the engine's speed.
+ * a warm-up bulk that loads the model — JSQuAD paragraphs, long documents built from them, and the paragraphs
+ * again with late chunking — reporting docs/s, chunks/s, tokens/s and the padding ratio from the node's stats;
+ * then, with the node idle, the engine alone on the same texts in the processor's sub-batches (same model,
+ * chunking and prefix): the ratio is what the plugin keeps of the engine's speed.
  * Each workload is indexed {@code --rounds} times into a fresh index and the engine runs it as many times; the
  * median round of each is reported (every round is in the JSON).
  */
@@ -45,8 +46,19 @@ final class IngestBenchmark {
 
   private IngestBenchmark() {}
 
-  /** One workload: its name and its documents. */
-  private record Workload(String name, List<String> texts) {}
+  /** Tokens per span in the late-chunking workload: a sentence or two of JSQuAD. */
+  private static final int LATE_CHUNK_TOKENS = 32;
+
+  /** One workload: its name, its documents and its late chunking ({@code late_chunk_tokens}; 0 = off). */
+  private record Workload(String name, List<String> texts, int lateChunkTokens) {
+    String pipeline() {
+      return lateChunkTokens == 0 ? "bench" : "bench-late";
+    }
+
+    ChunkingOptions chunking(int maxTokens) {
+      return new ChunkingOptions(maxTokens, 0, Boundary.SENTENCE, lateChunkTokens, ChunkingOptions.DEFAULT_MAX_CHUNKS);
+    }
+  }
 
   static int run(List<String> argv) throws Exception {
     Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "doc-chars", "rounds");
@@ -57,15 +69,19 @@ final class IngestBenchmark {
     int rounds = a.intValue("rounds", 3, 1);
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     int docs = Math.min(maxDocs, corpus.paragraphs().size());
-    List<Workload> workloads = List.of(
-        new Workload("JSQuAD paragraphs", corpus.paragraphs().subList(0, docs).stream()
-            .map(JsquadCorpus.Paragraph::text).toList()),
-        new Workload("long documents", longDocuments(corpus, longDocs, docChars)));
+    List<String> paragraphs = corpus.paragraphs().subList(0, docs).stream().map(JsquadCorpus.Paragraph::text).toList();
+    List<Workload> workloads = List.of(new Workload("JSQuAD paragraphs", paragraphs, 0),
+        new Workload("long documents", longDocuments(corpus, longDocs, docChars), 0),
+        new Workload("JSQuAD paragraphs, late chunking (" + LATE_CHUNK_TOKENS + "-token spans)", paragraphs,
+            LATE_CHUNK_TOKENS));
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", Machine.describe())
         .put("rounds", rounds);
     ArrayNode rows = report.putArray("results");
     try (BenchNode node = BenchNode.start(shape)) {
       IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
+      ObjectNode late = IndexSetup.processor(node.model);
+      late.putObject("chunking").put("late_chunk_tokens", LATE_CHUNK_TOKENS);
+      IndexSetup.putPipeline(node.http, "bench-late", late);
       // the node loads and compiles the model on first use: not part of the measurement
       node.createIndex("warm", "bench", body -> { });
       bulkIndex(node.http, "warm", workloads.get(0).texts().subList(0, Math.min(20, docs)), "warm-up");
@@ -79,7 +95,8 @@ final class IngestBenchmark {
             engineRounds.putArray(workloads.get(i).name()), rounds);
       }
     }
-    BenchNode.save("ingest", shape, "one node, _bulk of 100, default chunking", report, null);
+    BenchNode.save("ingest", shape, "one node, _bulk of 100, default chunking unless the workload says otherwise",
+        report, null);
     return 0;
   }
 
@@ -103,7 +120,7 @@ final class IngestBenchmark {
   private static ObjectNode medianRound(BenchNode node, Workload w, int rounds, ArrayNode all) throws IOException {
     List<ObjectNode> measured = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
-      node.createIndex("ingest", "bench", body -> { });
+      node.createIndex("ingest", w.pipeline(), body -> { });
       measured.add(ingest(node, w, " (round " + (r + 1) + "/" + rounds + ")"));
     }
     double[] perSecond = measured.stream().mapToDouble(row -> row.path("tokens_per_s").asDouble()).toArray();
@@ -124,7 +141,7 @@ final class IngestBenchmark {
         .put("characters", w.texts().stream().mapToLong(String::length).sum()).put("chunks", chunks)
         .put("tokens", tokens).put("seconds", seconds).put("docs_per_s", w.texts().size() / seconds)
         .put("chunks_per_s", chunks / seconds).put("tokens_per_s", tokens / seconds)
-        .put("padding_ratio", after.path("padding_ratio").asDouble());
+        .put("padding_ratio", paddingRatio(before, after));
   }
 
   /**
@@ -152,6 +169,16 @@ final class IngestBenchmark {
       return null;
     };
     long t0 = System.nanoTime();
+    runClients(client, clients, "indexing into " + index);
+    System.out.println();
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * Runs {@code client} on {@code clients} threads at once until every one returns; the first failure is thrown
+   * ({@code doing} names the work in an interruption's message).
+   */
+  static void runClients(Callable<Void> client, int clients, String doing) throws IOException {
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     try {
       for (Future<Void> f : pool.invokeAll(Collections.nCopies(clients, client))) {
@@ -159,14 +186,12 @@ final class IngestBenchmark {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while indexing into " + index, e);
+      throw new IOException("interrupted while " + doing, e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     } finally {
       pool.shutdownNow();
     }
-    System.out.println();
-    return (System.nanoTime() - t0) / 1e9;
   }
 
   static void sendBulk(Http http, String index, List<String> texts, int from, int to) throws IOException {
@@ -176,6 +201,13 @@ final class IngestBenchmark {
           .append(JsonFiles.mapper().createObjectNode().put("body", texts.get(i))).append('\n');
     }
     http.bulkInto(index, bulk.toString());
+  }
+
+  /** Padding over all batch slots of the model calls made between two stats readings. */
+  private static double paddingRatio(JsonNode before, JsonNode after) {
+    long padded = after.path("padded_tokens").asLong() - before.path("padded_tokens").asLong();
+    long real = after.path("batch_tokens").asLong() - before.path("batch_tokens").asLong();
+    return real + padded == 0 ? 0 : (double) padded / (real + padded);
   }
 
   private static JsonNode stats(BenchNode node) throws IOException {
@@ -188,7 +220,7 @@ final class IngestBenchmark {
    */
   private static void engineAlone(Path modelDir, Workload w, ObjectNode row, Path work, ArrayNode all, int rounds) {
     try (LoadedModel m = LoadedModel.load(modelDir, EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")))) {
-      DocumentEmbedder embedder = new DocumentEmbedder(m, ChunkingOptions.of(m.folder().maxTokens()),
+      DocumentEmbedder embedder = new DocumentEmbedder(m, w.chunking(m.folder().maxTokens()),
           EmbeddingProfile.RURI_DOCUMENT_PREFIX, new InferenceStats());
       embedder.embed(w.texts().subList(0, Math.min(4, w.texts().size())));
       double[] perSecond = new double[rounds];
