@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code ./modernbert bench query [--shape 30m] [--chunks 10000,100000] [--queries 200]}: latency of
@@ -23,13 +25,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * index size, on the same questions: the plain k-NN query with the vector given (the k-NN part), then
  * {@code modernbert_knn} with text the node has never seen (cold: embedding + k-NN), then the same texts again
  * (cached: the vector comes from the query cache), then other new texts while a client keeps indexing JSQuAD
- * paragraphs through the {@code modernbert_embedding} pipeline (queries and ingest share the node's inference).
- * Embedding time is cold − cached. Chunk vectors are random unit vectors of the model's dimension (embedding 100k
- * chunks on 2 cores would take an hour); the questions are real JSQuAD questions embedded by the model.
- * Client-side latencies, p50/p90/p99.
+ * paragraphs through the {@code modernbert_embedding} pipeline (queries and ingest share the node's inference),
+ * then other new texts from {@value #CLIENTS} query clients at once. Embedding time is cold − cached. Chunk
+ * vectors are random unit vectors of the model's dimension (embedding 100k chunks on 2 cores would take an hour);
+ * the questions are real JSQuAD questions embedded by the model. Client-side latencies, p50/p90/p99, and queries
+ * answered per second.
  */
 final class QueryBenchmark {
   private static final int CHUNKS_PER_DOC = 10;
+  /** Query clients at once in the concurrent row: a few users of a RAG service asking at the same moment. */
+  private static final int CLIENTS = 8;
 
   private QueryBenchmark() {}
 
@@ -46,10 +51,11 @@ final class QueryBenchmark {
       IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
       List<String> paragraphs = corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList();
       for (int s = 0; s < sizes.length; s++) {
-        measure(node, sizes[s], questions(corpus, 2 * s, queries), questions(corpus, 2 * s + 1, queries),
-            paragraphs, rows);
+        measure(node, sizes[s], questions(corpus, 3 * s, queries), questions(corpus, 3 * s + 1, queries),
+            questions(corpus, 3 * s + 2, queries), paragraphs, rows);
       }
-      BenchNode.save("query", shape, "client-side ms, one query client, k = 10", report, null);
+      BenchNode.save("query", shape, "client-side ms, one query client unless a row says otherwise, k = 10", report,
+          null);
     }
     return 0;
   }
@@ -61,7 +67,7 @@ final class QueryBenchmark {
   }
 
   private static void measure(BenchNode node, int chunks, List<String> questions, List<String> duringIngest,
-      List<String> paragraphs, ArrayNode rows) throws IOException {
+      List<String> concurrent, List<String> paragraphs, ArrayNode rows) throws IOException {
     Http http = node.http;
     String model = node.model;
     String index = "bench-" + chunks;
@@ -69,7 +75,7 @@ final class QueryBenchmark {
         .putArray("excludes").add("body_chunks.embedding")).path("mappings").path("properties").path("body_vector")
         .path("dimension").asInt();
     indexRandomChunks(http, index, chunks, dim);
-    System.out.printf("%-9s %-26s %9s %9s %9s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms");
+    System.out.printf("%-9s %-26s %9s %9s %9s %11s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms", "queries");
     List<JsonNode> vectors = new ArrayList<>();
     for (String q : questions) {
       ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", "検索クエリ: ");
@@ -94,6 +100,8 @@ final class QueryBenchmark {
     double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
         () -> time(http, index, duringIngest.stream().map(q -> textQuery(model, q)).toList()));
     report(rows, chunks, "cold, during _bulk ingest", busy);
+    Timing together = time(http, index, concurrent.stream().map(q -> textQuery(model, q)).toList(), CLIENTS);
+    report(rows, chunks, "cold, " + CLIENTS + " query clients at once", together.ms(), together.perSecond());
     System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
         LatencyRecorder.percentile(cold, 50) - LatencyRecorder.percentile(cached, 50));
   }
@@ -185,13 +193,27 @@ final class QueryBenchmark {
 
   /** Milliseconds per request, one client. */
   static double[] time(Http http, String index, List<String> bodies) throws IOException {
+    return time(http, index, bodies, 1).ms();
+  }
+
+  /** Client-side milliseconds of each request, and requests answered per second of wall-clock time. */
+  record Timing(double[] ms, double perSecond) {}
+
+  /** The searches {@code bodies} sent by {@code clients} clients at once, each sending the next one not yet sent. */
+  static Timing time(Http http, String index, List<String> bodies, int clients) throws IOException {
     double[] ms = new double[bodies.size()];
-    for (int i = 0; i < ms.length; i++) {
-      long t = System.nanoTime();
-      check(http.post("/" + index + "/_search", bodies.get(i)));
-      ms[i] = (System.nanoTime() - t) / 1e6;
-    }
-    return ms;
+    AtomicInteger next = new AtomicInteger();
+    Callable<Void> client = () -> {
+      for (int i = next.getAndIncrement(); i < ms.length; i = next.getAndIncrement()) {
+        long t = System.nanoTime();
+        check(http.post("/" + index + "/_search", bodies.get(i)));
+        ms[i] = (System.nanoTime() - t) / 1e6;
+      }
+      return null;
+    };
+    long t0 = System.nanoTime();
+    IngestBenchmark.runClients(client, clients, "searching " + index);
+    return new Timing(ms, bodies.size() / ((System.nanoTime() - t0) / 1e9));
   }
 
   private static void check(Http.Response r) throws IOException {
@@ -200,11 +222,17 @@ final class QueryBenchmark {
     }
   }
 
+  /** A row of one client's searches: they answered one after another, so the rate is the count over their sum. */
   private static void report(ArrayNode rows, int chunks, String what, double[] ms) {
+    report(rows, chunks, what, ms, 1000 * ms.length / Arrays.stream(ms).sum());
+  }
+
+  private static void report(ArrayNode rows, int chunks, String what, double[] ms, double perSecond) {
     double p50 = LatencyRecorder.percentile(ms, 50);
     double p90 = LatencyRecorder.percentile(ms, 90);
     double p99 = LatencyRecorder.percentile(ms, 99);
-    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", p50).put("p90_ms", p90).put("p99_ms", p99);
-    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f%n", chunks, what, p50, p90, p99);
+    rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", p50).put("p90_ms", p90).put("p99_ms", p99)
+        .put("queries_per_s", perSecond);
+    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f %9.0f/s%n", chunks, what, p50, p90, p99, perSecond);
   }
 }

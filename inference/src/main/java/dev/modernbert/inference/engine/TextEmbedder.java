@@ -51,7 +51,14 @@ public final class TextEmbedder {
 
   /** Pooled (and, if asked, unit-length) vectors of each text. */
   public List<Embedding> embed(List<String> texts, String prefix, boolean normalize) {
-    return embedIds(untruncated(texts, prefix), normalize);
+    List<int[]> whole = untruncated(texts, prefix);
+    List<int[]> ids = truncated(whole);
+    List<float[]> vectors = embedIds(ids, normalize);
+    List<Embedding> out = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      out.add(new Embedding(ids.get(i).length, whole.get(i).length > maxTokens, vectors.get(i)));
+    }
+    return out;
   }
 
   /**
@@ -60,22 +67,26 @@ public final class TextEmbedder {
    * @throws TokenLimitException naming the text's token count and the limit
    */
   public float[] embedWhole(String text, String prefix, boolean normalize) {
+    return embedIds(List.of(wholeIds(text, prefix)), normalize).get(0);
+  }
+
+  /**
+   * Token ids of {@code prefix + text}, which must fit whole.
+   *
+   * @throws TokenLimitException naming the text's token count and the limit
+   */
+  public int[] wholeIds(String text, String prefix) {
     int[] ids = tokenizer.ids(prefix + text);
     if (ids.length > maxTokens) {
       throw new TokenLimitException(ids.length, maxTokens);
     }
-    return embedIds(List.of(ids), normalize).get(0).vector();
+    return ids;
   }
 
-  private List<Embedding> embedIds(List<int[]> whole, boolean normalize) {
-    List<int[]> ids = truncated(whole);
+  /** Pooled (and, if asked, unit-length) vectors of token sequences within the limit, batched by the encoder. */
+  public List<float[]> embedIds(List<int[]> ids, boolean normalize) {
     List<float[]> pooled = encoder.embeddings(ids);
-    List<Embedding> out = new ArrayList<>(ids.size());
-    for (int i = 0; i < ids.size(); i++) {
-      float[] v = pooled.get(i);
-      out.add(new Embedding(ids.get(i).length, whole.get(i).length > maxTokens, normalize ? Pooling.normalize(v) : v));
-    }
-    return out;
+    return normalize ? pooled.stream().map(Pooling::normalize).toList() : pooled;
   }
 
   public int maxTokens() {

@@ -17,6 +17,7 @@ import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.ModelRegistry;
 import dev.modernbert.inference.registry.UnknownModelException;
+import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.inference.testing.TestModels;
 import java.nio.file.Path;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Query embedding with the real engine: model prefix by default, cached repeats, failures as failed futures. */
 class QueryEmbedderTest {
+  private static final String LONG_QUERY = "瑠璃色は紫みを帯びた濃い青で、宝石の瑠璃に由来する色の名前です。".repeat(600);
   @TempDir static Path dir;
   private static ModelRegistry registry;
 
@@ -96,18 +98,44 @@ class QueryEmbedderTest {
   }
 
   @Test
+  void queriesWaitingTogetherShareOneModelCallAndOneOverTheLimitFailsAlone() throws Exception {
+    List<Runnable> held = new ArrayList<>();
+    InferenceQueue queue = new InferenceQueue(Runnable::run, held::add, 10_000_000);
+    QueryEmbedder embedder = new QueryEmbedder(new InferenceServices(registry, queue, new InferenceStats()),
+        new QueryVectorCache(8));
+    LoadedModel m = registry.get("m");
+    List<String> texts = List.of("瑠璃色はどんな色？", "茜色はどんな色？", "群青色はどんな色？");
+    for (String t : texts) {
+      int tokens = m.tokenizer().ids(EmbeddingProfile.RURI_QUERY_PREFIX + t).length;
+      assertTrue(tokens >= 10 && tokens <= 12, "lengths close enough for one batch: " + tokens);
+    }
+    List<CompletableFuture<float[]>> answers = texts.stream().map(t -> embedder.embed("m", t, null)).toList();
+    CompletableFuture<float[]> tooLong = embedder.embed("m", LONG_QUERY, null);
+    OnnxEncoder encoder = (OnnxEncoder) m.encoder();
+    long calls = encoder.batchCount();
+    held.get(0).run();
+    assertEquals(calls + 1, encoder.batchCount(), "the first pass embeds all three in one call");
+    assertCause(TokenLimitException.class, tooLong);
+    held.subList(1, held.size()).forEach(Runnable::run);
+    assertEquals(calls + 1, encoder.batchCount(), "the other passes find nothing left");
+    assertEquals(0, queue.queuedTokens());
+    for (int i = 0; i < texts.size(); i++) {
+      assertArrayEquals(direct(texts.get(i), EmbeddingProfile.RURI_QUERY_PREFIX), answers.get(i).getNow(null), 1e-5f);
+    }
+  }
+
+  @Test
   void aQueryOverTheModelsTokenLimitIsRefusedNotCut() {
     InferenceStats stats = new InferenceStats();
     QueryEmbedder embedder = new QueryEmbedder(
         new InferenceServices(registry, new InferenceQueue(Runnable::run, 10_000_000), stats), new QueryVectorCache(8));
     LoadedModel m = registry.get("m");
-    String longQuery = "瑠璃色は紫みを帯びた濃い青で、宝石の瑠璃に由来する色の名前です。".repeat(600);
-    int tokens = m.tokenizer().ids(EmbeddingProfile.RURI_QUERY_PREFIX + longQuery).length;
+    int tokens = m.tokenizer().ids(EmbeddingProfile.RURI_QUERY_PREFIX + LONG_QUERY).length;
     assertTrue(tokens > m.folder().maxTokens(), tokens + " tokens");
-    ExecutionException e = assertThrows(ExecutionException.class, () -> embedder.embed("m", longQuery, null).get());
+    ExecutionException e = assertThrows(ExecutionException.class, () -> embedder.embed("m", LONG_QUERY, null).get());
     assertInstanceOf(TokenLimitException.class, e.getCause());
     assertTrue(e.getCause().getMessage().contains(tokens + " tokens"), e.getCause().getMessage());
-    assertThrows(ExecutionException.class, () -> embedder.embed("m", longQuery, null).get(), "never cached");
+    assertThrows(ExecutionException.class, () -> embedder.embed("m", LONG_QUERY, null).get(), "never cached");
     assertEquals(0, stats.cacheHits.sum());
   }
 
