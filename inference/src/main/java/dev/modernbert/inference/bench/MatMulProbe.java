@@ -12,11 +12,14 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** This machine's ONNX Runtime fp32 MatMul throughput on one large GEMM: the roofline the model is judged against. */
-final class MatMulProbe {
+public final class MatMulProbe {
   private MatMulProbe() {}
 
-  /** Median GFLOP/s of an n×n by n×n MatMul over {@code runs} runs (after one warm-up). */
-  static double gflops(int n, int runs, int threads) throws Exception {
+  /**
+   * Median GFLOP/s of an n×n by n×n MatMul over {@code runs} runs (after one warm-up), on {@code threads} threads
+   * (0: ONNX Runtime's default, one per core).
+   */
+  public static double gflops(int n, int runs, int threads) throws Exception {
     OnnxGraphBuilder g = new OnnxGraphBuilder("matmul", new ExternalData("unused", new ByteArrayOutputStream()));
     String a = g.input("a", TensorProto.DataType.FLOAT, n, n);
     String b = g.input("b", TensorProto.DataType.FLOAT, n, n);

@@ -7,7 +7,7 @@ import dev.modernbert.inference.model.ModernBertConfig;
  * layers plus {@code 4dK} for attention, where K is the keys each query scores (n on global layers; on
  * local layers min(n, 129) ideally, 192 for the blocked kernel, n for masked full attention).
  */
-final class ModelFlops {
+public final class ModelFlops {
   private ModelFlops() {}
 
   /** FLOPs of one sequence of {@code n} tokens whose local layers score {@code localKeys} keys per query. */
@@ -20,6 +20,14 @@ final class ModelFlops {
       total += linear + 4 * d * keys;
     }
     return total * n;
+  }
+
+  /**
+   * The FLOPs the model itself asks of one text of {@code n} tokens: local layers score only the keys inside the
+   * window, as an ideal kernel would. It is the same work whoever serves the model, so it compares servers.
+   */
+  public static double ofText(ModernBertConfig c, int n) {
+    return perSequence(c, n, Math.min(n, c.localAttention() + 1));
   }
 
   /** Keys per query actually scored by the blocked kernel (3 blocks of w), capped by the sequence. */
