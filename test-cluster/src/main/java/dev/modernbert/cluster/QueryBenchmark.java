@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class QueryBenchmark {
   private static final int CHUNKS_PER_DOC = 10;
   /** Query clients at once in the concurrent row: a few users of a RAG service asking at the same moment. */
-  private static final int CLIENTS = 8;
+  static final int CLIENTS = 8;
 
   private QueryBenchmark() {}
 

@@ -35,9 +35,10 @@ import java.util.function.Consumer;
  * through {@code text_embedding} (long documents also through {@code text_chunking} + {@code text_embedding}); the
  * same questions through {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s
  * (median of the rounds) on JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on
- * ~8k-token documents (with how much of each document the vectors cover and where passages end), and query
- * latency, on an idle node and while a bulk client ingests through the same system; writes JSON, a PNG chart and
- * its {@code BENCHMARKS.md} section.
+ * ~8k-token documents (with how much of each document the vectors cover and where passages end), the model's
+ * GFLOP/s against this machine's fp32 MatMul, and query latency, on an idle node, while a bulk client ingests
+ * through the same system, and from several query clients at once; writes JSON, a PNG chart and its
+ * {@code BENCHMARKS.md} section.
  */
 final class VsNeuralBenchmark {
   private static final String OURS = "modernbert-search";
@@ -114,11 +115,12 @@ final class VsNeuralBenchmark {
       coverage(node, tokenizer, longTexts, report, rows);
       chunkedCoverage(node, tokenizer, longTexts, report, rows);
     }
-    int queries = Math.min(o.queries(), corpus.questions().size() / 2);
-    List<String> questions = corpus.questions().subList(0, 2 * queries).stream().map(JsquadCorpus.Question::text)
+    int queries = Math.min(o.queries(), corpus.questions().size() / 3);
+    List<String> questions = corpus.questions().subList(0, 3 * queries).stream().map(JsquadCorpus.Question::text)
         .toList();
     queryLatency(node, sides, questions.subList(0, queries), rows);
     queryLatencyDuringIngest(node, sides, questions.subList(queries, 2 * queries), paragraphs, rows);
+    concurrentQueries(node, sides, questions.subList(2 * queries, 3 * queries), rows);
   }
 
   /**
@@ -453,6 +455,30 @@ final class VsNeuralBenchmark {
   }
 
   /**
+   * {@code neural} against {@code modernbert_knn} on texts neither has seen, from {@value QueryBenchmark#CLIENTS}
+   * clients at once, each sending the next question as soon as its answer comes: queries answered per second,
+   * and what each client waited.
+   */
+  private static void concurrentQueries(BenchNode node, Sides sides, List<String> questions, ArrayNode rows)
+      throws IOException {
+    String clients = QueryBenchmark.CLIENTS + " query clients at once";
+    QueryBenchmark.Timing neural = QueryBenchmark.time(node.http, "theirs-short", neuralQueries(sides, questions),
+        QueryBenchmark.CLIENTS);
+    QueryBenchmark.Timing ours = QueryBenchmark.time(node.http, "ours-short", ourQueries(node, questions),
+        QueryBenchmark.CLIENTS);
+    rows.add(row("queries/s, new text, " + clients + " (modernbert_knn vs neural)", "queries/s", ours.perSecond(),
+        neural.perSecond(), ours.perSecond() / neural.perSecond()));
+    System.out.printf("%s: neural %.0f, modernbert_knn %.0f queries/s%n", clients, neural.perSecond(),
+        ours.perSecond());
+    for (int p : new int[] {50, 90}) {
+      double n = LatencyRecorder.percentile(neural.ms(), p);
+      double f = LatencyRecorder.percentile(ours.ms(), p);
+      rows.add(row("query p" + p + ", new text, " + clients + " (modernbert_knn vs neural)", "ms", f, n, n / f));
+      System.out.printf("query p%d, %s: neural %.1f ms; modernbert_knn %.1f ms%n", p, clients, n, f);
+    }
+  }
+
+  /**
    * {@code count} documents of consecutive JSQuAD paragraphs, each as long as fits in {@code maxTokens} tokens of
    * the model's tokenizer (so our side embeds each as one chunk).
    */
@@ -481,7 +507,7 @@ final class VsNeuralBenchmark {
       String m = r.path("measure").asText();
       // tails only where waiting is the point: a search's p90 while ingest runs
       if (m.endsWith(": ingest") || m.contains("cover") || m.contains("sentence end") || m.startsWith("query p50")
-          || m.startsWith("query p90, new text during")) {
+          || m.startsWith("query p90, new text during") || m.startsWith("queries/s")) {
         String title = m.replace(" (modernbert_knn vs neural)", "").replace("~8k-token documents", "8k-token docs")
             .replaceAll("share of each document (its|the) vectors cover", "text covered");
         panels.add(new BarChart.Panel(title, r.path("unit").asText(), r.path("modernbert").asDouble(),
