@@ -5,23 +5,24 @@ import dev.modernbert.inference.bench.BatchBudgetBenchmark;
 import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.bench.ChunkBenchmark;
 import dev.modernbert.inference.bench.EngineBenchmark;
+import dev.modernbert.inference.bench.PackingBenchmark;
 import dev.modernbert.inference.random.ModelShape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-/** {@code bench engine|batching|chunk …}: the benchmarks of the inference module; results printed and saved as JSON. */
+/** {@code bench engine|batching|packing|chunk …}: the benchmarks of the inference module; results printed and saved as JSON. */
 final class BenchCommand implements Main.Command {
   @Override
   public void run(List<String> argv) throws Exception {
     String which = argv.isEmpty() ? "" : argv.get(0);
-    if (!Set.of("engine", "batching", "chunk").contains(which)) {
+    if (!Set.of("engine", "batching", "packing", "chunk").contains(which)) {
       throw new UsageException(
-          "which benchmark? (engine, batching or chunk; query, ingest and vs-neural run on a node)");
+          "which benchmark? (engine, batching, packing or chunk; query, ingest and vs-neural run on a node)");
     }
     Args a = Args.parse(argv.subList(1, argv.size()), Set.of(), Set.of("shape", "lengths", "budgets", "batch", "runs",
-        "work-dir", "threads", "device", "json", "sample-bytes"));
+        "work-dir", "threads", "device", "json", "sample-bytes", "texts", "per-call"));
     Path work = Path.of(a.get("work-dir", System.getProperty("java.io.tmpdir") + "/modernbert-bench"));
     ModelShape shape = shape(a);
     String name = which + "-" + shape.id();
@@ -31,6 +32,9 @@ final class BenchCommand implements Main.Command {
       case "batching" -> write(a, name, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
           a.ints("lengths", "96,384", 1), a.ints("budgets", "64,1024,2048,4096,8192,16384", 1),
           a.intValue("runs", 3, 1), work, a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
+      case "packing" -> write(a, name, PackingBenchmark.run(new PackingBenchmark.Options(shape,
+          a.intValue("texts", 400, 1), a.ints("per-call", "100,1", 1), a.intValue("runs", 3, 1), work,
+          a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
       default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape,
           a.ints("lengths", "512,2048,8192", 1), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
@@ -65,7 +69,8 @@ final class BenchCommand implements Main.Command {
   public String usage() {
     return "bench engine [--shape tiny|30m|70m|130m|310m] [--lengths 512,2048,8192] [--batch B] [--runs R]"
         + " [--threads T] [--device D] [--json FILE]  |  bench batching [--shape S] [--lengths 96,384]"
-        + " [--budgets 64,1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench chunk [--shape S]"
+        + " [--budgets 64,1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench packing"
+        + " [--shape S] [--texts 400] [--per-call 100,1] [--runs R] [--threads T] [--device D]  |  bench chunk [--shape S]"
         + " [--sample-bytes N] [--runs R]";
   }
 }

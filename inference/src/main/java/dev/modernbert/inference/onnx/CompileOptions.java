@@ -14,9 +14,13 @@ import java.util.Locale;
  * @param fullAttentionUpTo in {@link AttentionMode#BLOCKED} mode, sequences of at most this many tokens take
  *     masked full attention in local layers instead (cheaper there: the window covers most keys, and blocks
  *     would pad the keys up to 3·64); 0 always uses blocks. Either way the result is the same.
+ * @param precision the number format of weights and activations
+ * @param packTokens whether the per-token layers run on the real tokens only, packed into one row, so padding
+ *     costs attention alone ({@link TokenPacking}); a graph that is only ever given one text at a time gains
+ *     nothing from it
  */
 public record CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo,
-    Precision precision) {
+    Precision precision, boolean packTokens) {
   /** Up to this length masked full attention beats blocks on CPU (measured by {@code bench engine}). */
   public static final int DEFAULT_FULL_ATTENTION_UP_TO = 256;
 
@@ -27,14 +31,14 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
    */
   public enum Precision { FP32, FP16 }
 
-  /** fp32 options with the default short-sequence switch (blocked mode) or none (full mode). */
+  /** fp32 options with packed tokens and the default short-sequence switch (blocked mode) or none (full mode). */
   public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize) {
     this(attention, pooling, normalize, attention == AttentionMode.BLOCKED ? DEFAULT_FULL_ATTENTION_UP_TO : 0);
   }
 
-  /** fp32 options. */
+  /** fp32 options with packed tokens. */
   public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo) {
-    this(attention, pooling, normalize, fullAttentionUpTo, Precision.FP32);
+    this(attention, pooling, normalize, fullAttentionUpTo, Precision.FP32, true);
   }
 
   public CompileOptions {
@@ -45,7 +49,12 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
 
   /** These options in {@code p}. */
   public CompileOptions withPrecision(Precision p) {
-    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, p);
+    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, p, packTokens);
+  }
+
+  /** These options with the per-token layers on packed real tokens ({@code true}) or on every slot. */
+  public CompileOptions withPackedTokens(boolean packed) {
+    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, precision, packed);
   }
 
   /** How local (sliding-window) layers are evaluated. */
@@ -68,6 +77,6 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
     return attention.name().toLowerCase(Locale.ROOT) + "-"
         + (pooling == null ? "unpooled" : pooling.name().toLowerCase(Locale.ROOT)) + (normalize ? "-l2" : "")
         + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "")
-        + (precision == Precision.FP16 ? "-fp16" : "");
+        + (precision == Precision.FP16 ? "-fp16" : "") + (packTokens ? "-packed" : "");
   }
 }

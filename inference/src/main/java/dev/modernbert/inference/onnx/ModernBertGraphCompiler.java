@@ -11,14 +11,15 @@ import java.util.Map;
 
 /**
  * Compiles ModernBERT weights into an ONNX graph computing MODERNBERT.md §3 with dynamic batch and sequence
- * axes. Inputs {@code input_ids}, {@code attention_mask} (int64 [batch, sequence]); outputs
- * {@code last_hidden_state} [batch, sequence, d] and, unless the options leave pooling out,
+ * axes. Inputs {@code input_ids}, {@code attention_mask} (int64 [batch, sequence], right-padded); outputs
+ * {@code last_hidden_state} [batch, sequence, d] (zeros at padding) and, unless the options leave pooling out,
  * {@code sentence_embedding} [batch, d]. Global layers use
- * full attention with the key-padding mask; local layers use {@link SlidingWindowAttention}.
+ * full attention with the key-padding mask; local layers use {@link SlidingWindowAttention}. The per-token layers
+ * run on the real tokens only when the options pack them ({@link TokenPacking}).
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "4";
+  public static final String VERSION = "5";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -53,8 +54,9 @@ public final class ModernBertGraphCompiler {
     String mask = g.input("attention_mask", TensorProto.DataType.INT64, "batch", "sequence");
     String maskF = g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.FLOAT_VALUE));
     String seqLen = g.op("Slice", g.op("Shape", ids), g.ints(1), g.ints(2));
-    String h = layerNorm(g.op("Gather", weight("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d), ids),
-        new Norm("embeddings.norm", weights.embNorm(), weights.embNormBias(), false));
+    TokenPacking packing = options.packTokens() ? TokenPacking.packed(g, mask, d) : TokenPacking.padded(g);
+    String h = layerNorm(g.op("Gather", weight("tok_embeddings", weights.tokEmbeddings(), config.vocabSize(), d),
+        packing.ids(ids)), new Norm("embeddings.norm", weights.embNorm(), weights.embNormBias(), false));
     GlobalMasks globalMasks = new GlobalMasks(
         g.op("Equal", g.op("ReduceMin", new String[] {mask}, Map.of("keepdims", 0)), g.ints(1)),
         g.op("Cast", new String[] {mask}, Map.of("to", TensorProto.DataType.INT32_VALUE)));
@@ -64,9 +66,9 @@ public final class ModernBertGraphCompiler {
     Norm first = normBefore(0);
     Stream s = new Stream(h, first == null ? h : layerNorm(h, first));
     for (int i = 0; i < config.numHiddenLayers(); i++) {
-      s = layer(i, s, config.isGlobal(i) ? global : local, globalMasks, localAttention);
+      s = layer(i, s, config.isGlobal(i) ? global : local, globalMasks, localAttention, packing);
     }
-    String out = s.normed();
+    String out = g.op("Mul", packing.unpack(s.normed()), g.op("Unsqueeze", maskF, g.ints(2)));
     g.output(out, "last_hidden_state", TensorProto.DataType.FLOAT, "batch", "sequence", d);
     if (options.pooling() != null) {
       g.output(pool(out, maskF), "sentence_embedding", TensorProto.DataType.FLOAT, "batch", d);
@@ -86,10 +88,10 @@ public final class ModernBertGraphCompiler {
 
   /**
    * {@code x·cos + rotate_half(x)·sin} on [B, S, d] by ONNX Runtime's RotaryEmbedding (halves, not interleaved;
-   * positions start at 0 in every row): one kernel where the plain operators take seven passes.
+   * positions as {@code packing} lays the tokens out): one kernel where the plain operators take seven passes.
    */
-  private String rope(String x, Rotary r) {
-    return g.contrib("RotaryEmbedding", new String[] {x, g.ints(0), r.cos(), r.sin()},
+  private String rope(String x, Rotary r, TokenPacking packing) {
+    return g.contrib("RotaryEmbedding", new String[] {x, packing.positions(), r.cos(), r.sin()},
         Map.of("interleaved", 0));
   }
 
@@ -151,19 +153,22 @@ public final class ModernBertGraphCompiler {
   /** A LayerNorm's weights; {@code toFloat} keeps its output fp32 in an fp16 graph (the final norm). */
   private record Norm(String name, float[] gamma, float[] beta, boolean toFloat) {}
 
-  private Stream layer(int i, Stream in, Rotary rope, GlobalMasks globalMasks, LocalAttention localAttention) {
+  private Stream layer(int i, Stream in, Rotary rope, GlobalMasks globalMasks, LocalAttention localAttention,
+      TokenPacking packing) {
     ModernBertWeights.Layer w = weights.layer(i);
     String p = "layers." + i + ".";
     String[] qkv = linearParts(in.normed(), p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d, 3);
-    String q = rope(qkv[0], rope);
-    String k = rope(qkv[1], rope);
+    String q = packing.unpack(rope(qkv[0], rope, packing));
+    String k = packing.unpack(rope(qkv[1], rope, packing));
+    String v = packing.unpack(qkv[2]);
     String o;
     if (config.isGlobal(i)) {
-      o = globalAttention(q, k, qkv[2], globalMasks);
+      o = globalAttention(q, k, v, globalMasks);
     } else {
-      String heads = attendLocally(toHeadsFirst(q), toHeadsFirst(k), toHeadsFirst(qkv[2]), localAttention);
+      String heads = attendLocally(toHeadsFirst(q), toHeadsFirst(k), toHeadsFirst(v), localAttention);
       o = g.op("Reshape", swapSequenceAndHeads(heads), g.ints(0, 0, d));
     }
+    o = packing.pack(o);
     Stream mid = addAndNorm(in.residual(), linear(o, p + "attn.Wo", w.wo(), w.woBias(), d, d),
         new Norm(p + "mlp_norm", w.mlpNorm(), w.mlpNormBias(), false));
     int inter = config.intermediateSize();
@@ -321,13 +326,13 @@ public final class ModernBertGraphCompiler {
     return y;
   }
 
+  /** The pooled vector of {@code out} [B, S, d], zero at padding. */
   private String pool(String out, String maskF) {
     String pooled;
     if (options.pooling() == Pooling.CLS) {
       pooled = g.op("Squeeze", g.op("Slice", out, g.ints(0), g.ints(1), g.ints(1)), g.ints(1));
     } else {
-      String sum = g.op("ReduceSum", new String[] {g.op("Mul", out, g.op("Unsqueeze", maskF, g.ints(2))), g.ints(1)},
-          Map.of("keepdims", 0));
+      String sum = g.op("ReduceSum", new String[] {out, g.ints(1)}, Map.of("keepdims", 0));
       String count = g.op("ReduceSum", new String[] {maskF, g.ints(1)}, Map.of("keepdims", 1));
       pooled = g.op("Div", sum, g.op("Max", count, g.scalar(1e-9f)));
     }

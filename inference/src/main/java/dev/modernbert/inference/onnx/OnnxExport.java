@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * Writes a ModernBERT checkpoint as an exported-ONNX folder: {@code model.onnx} (+ external data) whose only
  * output is {@code last_hidden_state}, a {@code tokenizer.json}, and the checkpoint's small metadata files
  * (config, sentence-transformers pooling and prompts, licenses). Any runtime that pools outside the graph can
- * serve it — this project's own exported-ONNX path, or ml-commons.
+ * serve it — this project's own exported-ONNX path, or ml-commons. Its layers run on every slot, as a Hugging
+ * Face export's do, without {@link TokenPacking}: ml-commons gives it one text per call, with nothing to unpad.
  */
 public final class OnnxExport {
   private static final String TOKENIZER_JSON = "tokenizer.json";
@@ -33,7 +34,7 @@ public final class OnnxExport {
       Files.writeString(out.resolve(TOKENIZER_JSON), SentencePieceTokenizerJson.build(folder.dir()),
           StandardCharsets.UTF_8);
     }
-    CompiledModelCache.compileInto(folder, new CompileOptions(attention, null, false), out);
+    CompiledModelCache.compileInto(folder, new CompileOptions(attention, null, false).withPackedTokens(false), out);
   }
 
   /** Small files other runtimes read; never weights, the SentencePiece model or a compile cache. */

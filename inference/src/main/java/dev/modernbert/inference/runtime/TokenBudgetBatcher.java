@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * Packs sequences into batches whose padded size ({@code count × longest}) stays within a token budget.
  * Sequences are sorted by length, longest first; a sequence joins the current batch only while it is at most
- * {@code maxPadding} shorter than the batch's longest, so padding — computed and thrown away — stays bounded
- * (a budget alone would put 64 short texts of 60–200 tokens in one batch padded by half). Sequences over
+ * {@code maxPadding} shorter than the batch's longest, so padding — computed in attention and thrown away, and
+ * in every layer where the graph does not pack tokens — stays bounded (a budget alone would put 64 short texts of
+ * 60–200 tokens in one batch padded by half). Sequences over
  * {@value #SOLO_LENGTH} tokens only share a batch with equal lengths: unpadded, their global layers take
  * ONNX Runtime's flash-attention path, and one of them already fills the cores. A sequence longer than the
  * budget runs alone.

@@ -15,8 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fp32 graph, as ONNX Runtime runs it after its own optimizations, uses the fused kernels the compiler writes
@@ -27,11 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
 class FusedKernelsTest {
   @TempDir Path dir;
 
-  @Test
-  void onnxRuntimeRunsTheFusedKernels() throws Exception {
+  /** With the per-token layers on packed tokens and on every slot alike. */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void onnxRuntimeRunsTheFusedKernels(boolean packTokens) throws Exception {
     ModelFolder folder = ModelFolder.open(TestModels.folder(ModelShape.TINY));
     Path graph = CompiledModelCache.graph(folder,
-        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false), dir);
+        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false)
+            .withPackedTokens(packTokens), dir);
     Path optimized = dir.resolve("optimized.onnx");
     try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
       o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

@@ -3,6 +3,9 @@ package dev.modernbert.inference.onnx;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.ModelFolder;
@@ -17,19 +20,24 @@ import dev.modernbert.inference.runtime.OnnxSessions;
 import dev.modernbert.inference.runtime.TokenBudgetBatcher;
 import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.inference.testing.Vectors;
+import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The compiled graph equals the plain-Java reference (MODERNBERT.md §3) for every length around the block and
  * window edges, alone and in padded mixed-length batches, in both attention modes (blocked: with and without
- * full attention for short sequences). Tolerances: max |Δ| on
+ * full attention for short sequences), with the per-token layers on packed tokens and on every slot. Tolerances:
+ * max |Δ| on
  * last_hidden_state ≤ 1e-4, pooled cosine ≥ 0.99999 (fp32).
  */
 class OnnxExactnessTest {
@@ -39,11 +47,15 @@ class OnnxExactnessTest {
   private static final double FP16_MAX_ABS = 0.02;
   private static final double FP16_MIN_COSINE = 0.9999;
 
-  /** Full attention; blocks with full attention for short sequences (the default); blocks at every length. */
+  /**
+   * Full attention; blocks with full attention for short sequences (the default); blocks at every length; all
+   * with packed tokens, and the default and full attention (what the export writes) on every slot.
+   */
   private static List<CompileOptions> graphs(Pooling pooling) {
-    return List.of(new CompileOptions(CompileOptions.AttentionMode.FULL, pooling, false),
-        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, pooling, false),
-        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, pooling, false, 0));
+    CompileOptions full = new CompileOptions(CompileOptions.AttentionMode.FULL, pooling, false);
+    CompileOptions blocked = new CompileOptions(CompileOptions.AttentionMode.BLOCKED, pooling, false);
+    return List.of(full, blocked, new CompileOptions(CompileOptions.AttentionMode.BLOCKED, pooling, false, 0),
+        full.withPackedTokens(false), blocked.withPackedTokens(false));
   }
 
   @TempDir static Path cache;
@@ -96,6 +108,45 @@ class OnnxExactnessTest {
     for (CompileOptions graph : graphs(folder.profile().pooling())) {
       expected.check(folder, graph.withPrecision(CompileOptions.Precision.FP16), 1 << 16, options.toString(),
           FP16_MAX_ABS, FP16_MIN_COSINE);
+    }
+  }
+
+  /**
+   * {@code last_hidden_state} is exactly zero in padding slots, packed or not, whichever row of the batch is the
+   * longest.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void paddingSlotsAreZero(boolean packTokens) throws Exception {
+    ModelFolder folder = ModelFolder.open(TestModels.folder(ModelShape.TINY));
+    CompileOptions graph = new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false)
+        .withPackedTokens(packTokens);
+    int[] lengths = {5, 70, 1};
+    int width = 70;
+    long[] ids = new long[lengths.length * width];
+    long[] mask = new long[ids.length];
+    Arrays.fill(ids, folder.padTokenId());
+    for (int b = 0; b < lengths.length; b++) {
+      int[] s = RandomTokens.ids(lengths[b], 100L + b);
+      for (int t = 0; t < s.length; t++) {
+        ids[b * width + t] = s[t];
+        mask[b * width + t] = 1;
+      }
+    }
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    long[] shape = {lengths.length, width};
+    try (OrtSession session = env.createSession(CompiledModelCache.graph(folder, graph, cache).toString());
+        OnnxTensor idsT = OnnxTensor.createTensor(env, LongBuffer.wrap(ids), shape);
+        OnnxTensor maskT = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
+        OrtSession.Result r = session.run(Map.of("input_ids", idsT, "attention_mask", maskT))) {
+      float[][][] hidden = (float[][][]) r.get(OnnxEncoder.HIDDEN_OUTPUT).get().getValue();
+      for (int b = 0; b < lengths.length; b++) {
+        for (int t = lengths[b]; t < width; t++) {
+          for (float x : hidden[b][t]) {
+            assertTrue(x == 0f, graph.key() + " row " + b + " slot " + t + ": " + x);
+          }
+        }
+      }
     }
   }
 
