@@ -44,7 +44,7 @@ final class TokenPacking {
     String tokens = g.op("Squeeze", g.op("NonZero", flatMask), g.ints(0));
     String slots = g.op("Max", g.op("Sub", g.op("CumSum", flatMask, axis(g, 0)), g.ints(1)), g.ints(0));
     String inRow = g.op("Sub", g.op("CumSum", mask, axis(g, 1)), g.ints(1));
-    String positions = g.op("Unsqueeze", g.op("Gather", g.op("Reshape", inRow, g.ints(-1)), tokens), g.ints(0));
+    String positions = oneRow(g, inRow, tokens, -1);
     String paddedShape = g.op("Concat", new String[] {g.op("Shape", mask), g.ints(d)}, Map.of("axis", 0));
     return new TokenPacking(g, d, tokens, slots, positions, paddedShape);
   }
@@ -53,10 +53,14 @@ final class TokenPacking {
     return g.op("Squeeze", g.ints(axis), g.ints(0));
   }
 
+  /** The slots {@code tokens} of {@code x} reshaped to {@code flat} (slots first), as one row: [1, T, …]. */
+  private static String oneRow(OnnxGraphBuilder g, String x, String tokens, long... flat) {
+    return g.op("Unsqueeze", g.op("Gather", g.op("Reshape", x, g.ints(flat)), tokens), g.ints(0));
+  }
+
   /** {@code ids} int64 [B, S] as the layers take them: [1, T] packed, unchanged padded. */
   String ids(String ids) {
-    return tokens == null ? ids : g.op("Unsqueeze", g.op("Gather", g.op("Reshape", ids, g.ints(-1)), tokens),
-        g.ints(0));
+    return tokens == null ? ids : oneRow(g, ids, tokens, -1);
   }
 
   /** The {@code position_ids} input of RotaryEmbedding for tensors in this layout. */
@@ -66,8 +70,7 @@ final class TokenPacking {
 
   /** [B, S, d] to this layout. */
   String pack(String x) {
-    return tokens == null ? x : g.op("Unsqueeze", g.op("Gather", g.op("Reshape", x, g.ints(-1, d)), tokens),
-        g.ints(0));
+    return tokens == null ? x : oneRow(g, x, tokens, -1, d);
   }
 
   /** A tensor in this layout to [B, S, d]; padding slots hold a copy of a real token (attention masks them). */
