@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "5";
+  public static final String VERSION = "6";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -88,11 +88,12 @@ public final class ModernBertGraphCompiler {
 
   /**
    * {@code x·cos + rotate_half(x)·sin} on [B, S, d] by ONNX Runtime's RotaryEmbedding (halves, not interleaved;
-   * positions as {@code packing} lays the tokens out): one kernel where the plain operators take seven passes.
+   * position ids 0 = each row's positions start at 0): one kernel where the plain operators take seven passes. It
+   * runs on the padded layout even when tokens are packed, because the kernel rejects a row longer than its
+   * cos/sin table, which a packed row of a large batch is, and rows of [B, S] never are.
    */
-  private String rope(String x, Rotary r, TokenPacking packing) {
-    return g.contrib("RotaryEmbedding", new String[] {x, packing.positions(), r.cos(), r.sin()},
-        Map.of("interleaved", 0));
+  private String rope(String x, Rotary r) {
+    return g.contrib("RotaryEmbedding", new String[] {x, g.ints(0), r.cos(), r.sin()}, Map.of("interleaved", 0));
   }
 
   /**
@@ -158,8 +159,8 @@ public final class ModernBertGraphCompiler {
     ModernBertWeights.Layer w = weights.layer(i);
     String p = "layers." + i + ".";
     String[] qkv = linearParts(in.normed(), p + "attn.Wqkv", w.wqkv(), w.wqkvBias(), 3 * d, d, 3);
-    String q = packing.unpack(rope(qkv[0], rope, packing));
-    String k = packing.unpack(rope(qkv[1], rope, packing));
+    String q = rope(packing.unpack(qkv[0]), rope);
+    String k = rope(packing.unpack(qkv[1]), rope);
     String v = packing.unpack(qkv[2]);
     String o;
     if (config.isGlobal(i)) {

@@ -5,11 +5,11 @@ import java.util.Map;
 /**
  * Where the per-token layers run: on the batch's [B, S] slots, padding included ({@link #padded}), or on its real
  * tokens only, packed into one row [1, T] ({@link #packed}; MODERNBERT.md §3.9's unpadded path). Only attention
- * mixes tokens, so a packed graph unpacks q, k and v to [B, S] around it and packs its output again: padding then
- * costs attention alone instead of every linear layer and the MLP, most of a short text's FLOPs.
+ * mixes tokens (and RoPE, which needs each token's position in its row), so a packed graph unpacks q, k and v to
+ * [B, S] before both and packs attention's output again: padding then costs attention alone instead of every
+ * linear layer and the MLP, most of a short text's FLOPs.
  *
- * <p>Right padding is assumed (what the encoder sends): a token's position is its index in its row, so RoPE
- * and the window see the same geometry either way, and the real tokens' results are the same.
+ * <p>Right padding is assumed (what the encoder sends), so unpacking puts every token back in its slot.
  */
 final class TokenPacking {
   private final OnnxGraphBuilder g;
@@ -18,24 +18,20 @@ final class TokenPacking {
   private final String tokens;
   /** int64 [B·S]: for each slot the packed index of its token (of the row's last token for padding). */
   private final String slots;
-  /** int64 [1, T]: each real token's position in its row. */
-  private final String positions;
   /** int64 [3]: B, S, d. */
   private final String paddedShape;
 
-  private TokenPacking(OnnxGraphBuilder g, int d, String tokens, String slots, String positions,
-      String paddedShape) {
+  private TokenPacking(OnnxGraphBuilder g, int d, String tokens, String slots, String paddedShape) {
     this.g = g;
     this.d = d;
     this.tokens = tokens;
     this.slots = slots;
-    this.positions = positions;
     this.paddedShape = paddedShape;
   }
 
-  /** Per-token layers on every slot: packing and unpacking are the identity, positions start at 0 in every row. */
+  /** Per-token layers on every slot: packing and unpacking are the identity. */
   static TokenPacking padded(OnnxGraphBuilder g) {
-    return new TokenPacking(g, 0, null, null, g.ints(0), null);
+    return new TokenPacking(g, 0, null, null, null);
   }
 
   /** Per-token layers on the real tokens of {@code mask} (int64 [B, S], right-padded), hidden size {@code d}. */
@@ -43,10 +39,8 @@ final class TokenPacking {
     String flatMask = g.op("Reshape", mask, g.ints(-1));
     String tokens = g.op("Squeeze", g.op("NonZero", flatMask), g.ints(0));
     String slots = g.op("Max", g.op("Sub", g.op("CumSum", flatMask, axis(g, 0)), g.ints(1)), g.ints(0));
-    String inRow = g.op("Sub", g.op("CumSum", mask, axis(g, 1)), g.ints(1));
-    String positions = oneRow(g, inRow, tokens, -1);
     String paddedShape = g.op("Concat", new String[] {g.op("Shape", mask), g.ints(d)}, Map.of("axis", 0));
-    return new TokenPacking(g, d, tokens, slots, positions, paddedShape);
+    return new TokenPacking(g, d, tokens, slots, paddedShape);
   }
 
   private static String axis(OnnxGraphBuilder g, long axis) {
@@ -61,11 +55,6 @@ final class TokenPacking {
   /** {@code ids} int64 [B, S] as the layers take them: [1, T] packed, unchanged padded. */
   String ids(String ids) {
     return tokens == null ? ids : oneRow(g, ids, tokens, -1);
-  }
-
-  /** The {@code position_ids} input of RotaryEmbedding for tensors in this layout. */
-  String positions() {
-    return positions;
   }
 
   /** [B, S, d] to this layout. */

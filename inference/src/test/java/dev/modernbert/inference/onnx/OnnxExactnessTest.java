@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -147,6 +148,34 @@ class OnnxExactnessTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A batch may hold more real tokens than the model has positions (16 × 600 > 8192, as a CUDA budget of 16k
+   * tokens makes): every row still embeds as it does alone (max |Δ| ≤ 1e-5; the same kernels, another batch).
+   */
+  @Test
+  void batchWithMoreTokensThanPositionsEmbedsEachRowAsAlone() throws Exception {
+    ModelFolder folder = ModelFolder.open(TestModels.folder(ModelShape.TINY));
+    CompileOptions graph = new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false);
+    List<int[]> sequences = new ArrayList<>();
+    for (int b = 0; b < 16; b++) {
+      sequences.add(RandomTokens.ids(600 - b, 300L + b));
+    }
+    int tokens = sequences.stream().mapToInt(s -> s.length).sum();
+    assertTrue(tokens > folder.config().maxPositionEmbeddings(), tokens + " tokens");
+    List<float[][]> batched;
+    List<float[][]> alone;
+    try (OnnxEncoder encoder = encoder(folder, graph, 1 << 16)) {
+      batched = encoder.hiddenStates(sequences);
+    }
+    try (OnnxEncoder encoder = encoder(folder, graph, 1)) {
+      alone = encoder.hiddenStates(sequences);
+    }
+    for (int b = 0; b < sequences.size(); b++) {
+      double diff = Vectors.maxAbsDiff(alone.get(b), batched.get(b));
+      assertTrue(diff <= 1e-5, "row " + b + ": max |Δ| " + diff);
     }
   }
 
