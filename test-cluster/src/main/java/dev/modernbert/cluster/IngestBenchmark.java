@@ -36,9 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * docs/s, chunks/s, tokens/s and the padding ratio from the node's stats; then, with the node idle, the engine
  * alone on the same texts in the processor's sub-batches (same model, chunking and prefix): the ratio is what the
  * plugin keeps of the engine's speed. Each workload is indexed {@code --rounds} times into a fresh index and the
- * engine runs it as many times, each side after one untimed warm-up round of every workload (the first loads the
- * model, and after a short warm-up both sides kept speeding up for thousands of documents); the median round of
- * each is reported (every round is in the JSON).
+ * engine runs it as many times, after the node has indexed every workload once untimed and the engine has made one
+ * untimed pass of the workload (the first loads the model, and after a short warm-up both sides kept speeding up
+ * for thousands of documents); the median round of each is reported (every round is in the JSON).
  */
 final class IngestBenchmark {
   static final int BULK = 100;

@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * Where the per-token layers run: on the batch's [B, S] slots, padding included ({@link #padded}), or on its real
  * tokens only, packed into one row [1, T] ({@link #packed}; MODERNBERT.md §3.9's unpadded path). Only attention
- * mixes tokens (and RoPE, which needs each token's position in its row), so a packed graph unpacks q, k and v to
- * [B, S] before both and packs attention's output again: padding then costs attention alone instead of every
+ * mixes tokens and only RoPE needs each token's position in its row, so a packed graph unpacks q, k and v to
+ * [B, S] before both and packs attention's output again: padding then costs those two alone instead of every
  * linear layer and the MLP, most of a short text's FLOPs.
  *
  * <p>Right padding is assumed (what the encoder sends), so unpacking puts every token back in its slot.
