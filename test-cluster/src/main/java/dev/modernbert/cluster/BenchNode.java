@@ -63,13 +63,15 @@ final class BenchNode implements AutoCloseable {
   }
 
   /**
-   * Saves {@code report} as JSON and as its BENCHMARKS.md section, titled with the command that made it and
-   * {@code about}, with {@code figure} (or none) below the table.
+   * Saves {@code report} as JSON and as its BENCHMARKS.md section, titled with the command that made it (its
+   * options besides the shape: {@code options}, as {@code Args.given} tells them) and {@code about}, with
+   * {@code figure} (or none) below the table.
    */
-  static void save(String bench, String shape, String about, ObjectNode report, Path figure) throws IOException {
+  static void save(String bench, String shape, String options, String about, ObjectNode report, Path figure)
+      throws IOException {
     Path json = resultFile(bench, shape, "json");
-    BenchmarksFile.save(json, bench + "-" + shape, "`./modernbert bench " + bench + " --shape " + shape + "` ("
-        + about + ")", report, figure);
+    BenchmarksFile.save(json, bench + "-" + shape, "`./modernbert bench " + bench + " --shape " + shape
+        + options + "` (" + about + ")", report, figure);
     System.out.println("\nwritten " + json + (figure == null ? "" : ", " + figure) + " and BENCHMARKS.md");
   }
 

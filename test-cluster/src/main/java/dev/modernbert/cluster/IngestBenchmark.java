@@ -97,8 +97,8 @@ final class IngestBenchmark {
             engineRounds.putArray(workloads.get(i).name()), rounds);
       }
     }
-    BenchNode.save("ingest", shape, "one node, _bulk of 100, default chunking unless the workload says otherwise",
-        report, null);
+    BenchNode.save("ingest", shape, a.given("shape"),
+        "one node, _bulk of 100, default chunking unless the workload says otherwise", report, null);
     return 0;
   }
 

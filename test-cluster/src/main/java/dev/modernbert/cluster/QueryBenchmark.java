@@ -54,8 +54,8 @@ final class QueryBenchmark {
         measure(node, sizes[s], questions(corpus, 3 * s, queries), questions(corpus, 3 * s + 1, queries),
             questions(corpus, 3 * s + 2, queries), paragraphs, rows);
       }
-      BenchNode.save("query", shape, "client-side ms, one query client unless a row says otherwise, k = 10", report,
-          null);
+      BenchNode.save("query", shape, a.given("shape"),
+          "client-side ms, one query client unless a row says otherwise, k = 10", report, null);
     }
     return 0;
   }

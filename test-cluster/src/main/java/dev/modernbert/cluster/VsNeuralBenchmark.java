@@ -55,14 +55,15 @@ final class VsNeuralBenchmark {
 
   /**
    * What to compare on: the model shape, how many of each workload ({@code docs}: the first so many JSQuAD
-   * paragraphs, all by default), ingest rounds and concurrent clients.
+   * paragraphs, all by default), ingest rounds and concurrent clients; {@code given}: the options as typed.
    */
-  private record Options(String shape, int docs, int longDocs, int queries, int rounds, int clients) {
+  private record Options(String shape, int docs, int longDocs, int queries, int rounds, int clients,
+      String given) {
     static Options parse(List<String> argv) {
       Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "queries", "rounds", "clients");
       return new Options(a.get("shape", "30m"), a.intValue("docs", Integer.MAX_VALUE, 1),
           a.intValue("long-docs", 3, 1), a.intValue("queries", 200, 1), a.intValue("rounds", 3, 1),
-          a.intValue("clients", 4, 2));
+          a.intValue("clients", 4, 2), a.given("shape"));
     }
   }
 
@@ -78,8 +79,8 @@ final class VsNeuralBenchmark {
     Path png = BenchNode.resultFile("vs-neural", o.shape(), "png");
     BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", "
         + report.get("machine").asText() + ")", OURS, THEIRS, panels((ArrayNode) report.get("results")));
-    BenchNode.save("vs-neural", o.shape(), "one node, same model; advantage = how many times better " + OURS + " is",
-        report, png);
+    BenchNode.save("vs-neural", o.shape(), o.given(),
+        "one node, same model; advantage = how many times better " + OURS + " is", report, png);
     return 0;
   }
 

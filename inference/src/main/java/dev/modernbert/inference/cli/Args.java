@@ -2,11 +2,13 @@ package dev.modernbert.inference.cli;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code --name value} options, {@code --flag} switches and positional arguments of one command: the one parser of
@@ -14,8 +16,8 @@ import java.util.Set;
  * naming the option, never bent into one it can.
  */
 public final class Args {
-  private final Map<String, String> values = new HashMap<>();
-  private final Set<String> flags = new HashSet<>();
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Set<String> flags = new LinkedHashSet<>();
   private final List<String> positional = new ArrayList<>();
 
   private Args() {}
@@ -91,6 +93,19 @@ public final class Args {
   /** Whether switch {@code name} was given. */
   public boolean flag(String name) {
     return flags.contains(name);
+  }
+
+  /**
+   * The options and switches given, except {@code omitted}, as they would be typed again ({@code " --name value"}
+   * each, values first, in the order given): what a saved result says it was made with.
+   */
+  public String given(String... omitted) {
+    Set<String> skip = Set.of(omitted);
+    return Stream.concat(
+            values.entrySet().stream().filter(e -> !skip.contains(e.getKey()))
+                .map(e -> " --" + e.getKey() + " " + e.getValue()),
+            flags.stream().filter(f -> !skip.contains(f)).map(f -> " --" + f))
+        .collect(Collectors.joining());
   }
 
   /** The arguments that are not options, in order. */

@@ -61,7 +61,8 @@ final class BenchCommand implements Main.Command {
       return;
     }
     Path json = Path.of("bench-results/" + name + ".json");
-    BenchmarksFile.save(json, name, "`./modernbert bench " + name.replaceFirst("-", " --shape ") + "`", report);
+    String command = "./modernbert bench " + name.replaceFirst("-", " --shape ") + a.given("shape", "json", "work-dir");
+    BenchmarksFile.save(json, name, "`" + command + "`", report);
     System.out.println("wrote " + json + " and BENCHMARKS.md");
   }
 

@@ -29,6 +29,13 @@ class ArgsTest {
   }
 
   @Test
+  void theGivenOptionsAreToldAsTypedLessTheOmitted() {
+    Args a = parse("--docs", "400", "--jsonl", "in.txt", "--model", "m", "--seed", "7");
+    assertEquals(" --docs 400 --seed 7 --jsonl", a.given("model"));
+    assertEquals("", parse("in.txt").given());
+  }
+
+  @Test
   void anIntegerOptionFallsBackOrParses() {
     assertEquals(4, parse("--docs", "2").intValue("clients", 4, 2));
     assertEquals(3, parse("--clients", "3").intValue("clients", 4, 2));
