@@ -70,8 +70,8 @@ final class BenchNode implements AutoCloseable {
   static void save(String bench, String shape, String options, String about, ObjectNode report, Path figure)
       throws IOException {
     Path json = resultFile(bench, shape, "json");
-    BenchmarksFile.save(json, bench + "-" + shape, "`./modernbert bench " + bench + " --shape " + shape
-        + options + "` (" + about + ")", report, figure);
+    BenchmarksFile.save(json, bench + "-" + shape,
+        BenchmarksFile.commandTitle(bench, shape, options) + " (" + about + ")", report, figure);
     System.out.println("\nwritten " + json + (figure == null ? "" : ", " + figure) + " and BENCHMARKS.md");
   }
 

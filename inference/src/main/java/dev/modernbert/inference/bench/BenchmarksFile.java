@@ -54,6 +54,14 @@ public final class BenchmarksFile {
   }
 
   /**
+   * The title of benchmark {@code bench}'s section: the command that made it, as it would be typed again —
+   * {@code ./modernbert bench BENCH --shape SHAPE} and the other {@code options} it was given.
+   */
+  public static String commandTitle(String bench, String shape, String options) {
+    return "`./modernbert bench " + bench + " --shape " + shape + options + "`";
+  }
+
+  /**
    * Saves a benchmark's report: as JSON in {@code json}, and as section {@code id} of {@code BENCHMARKS.md} in the
    * working directory, titled {@code title}.
    */

@@ -25,17 +25,16 @@ final class BenchCommand implements Main.Command {
         "work-dir", "threads", "device", "json", "sample-bytes", "texts", "per-call"));
     Path work = Path.of(a.get("work-dir", System.getProperty("java.io.tmpdir") + "/modernbert-bench"));
     ModelShape shape = shape(a);
-    String name = which + "-" + shape.id();
     switch (which) {
-      case "chunk" -> write(a, name, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000, 1),
+      case "chunk" -> write(a, which, shape, ChunkBenchmark.run(shape, a.intValue("sample-bytes", 200_000, 1),
           a.intValue("runs", 3, 1), work, System.out));
-      case "batching" -> write(a, name, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
+      case "batching" -> write(a, which, shape, BatchBudgetBenchmark.run(new BatchBudgetBenchmark.Options(shape,
           a.ints("lengths", "96,384", 1), a.ints("budgets", "64,1024,2048,4096,8192,16384", 1),
           a.intValue("runs", 3, 1), work, a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
-      case "packing" -> write(a, name, PackingBenchmark.run(new PackingBenchmark.Options(shape,
+      case "packing" -> write(a, which, shape, PackingBenchmark.run(new PackingBenchmark.Options(shape,
           a.intValue("texts", 400, 1), a.ints("per-call", "100,1", 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
-      default -> write(a, name, EngineBenchmark.run(new EngineBenchmark.Options(shape,
+      default -> write(a, which, shape, EngineBenchmark.run(new EngineBenchmark.Options(shape,
           a.ints("lengths", "512,2048,8192", 1), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
     }
@@ -50,19 +49,20 @@ final class BenchCommand implements Main.Command {
   }
 
   /**
-   * Saves {@code report} as {@code bench-results/<name>.json} and its BENCHMARKS.md section — or, with
+   * Saves {@code report} as {@code bench-results/<which>-<shape>.json} and its BENCHMARKS.md section — or, with
    * {@code --json FILE}, as that file alone: a run with its own output is an experiment, not the record.
    */
-  private static void write(Args a, String name, ObjectNode report) throws IOException {
+  private static void write(Args a, String which, ModelShape shape, ObjectNode report) throws IOException {
     String custom = a.get("json", null);
     if (custom != null) {
       BenchmarksFile.writeJson(Path.of(custom), report);
       System.out.println("wrote " + custom);
       return;
     }
+    String name = which + "-" + shape.id();
     Path json = Path.of("bench-results/" + name + ".json");
-    String command = "./modernbert bench " + name.replaceFirst("-", " --shape ") + a.given("shape", "json", "work-dir");
-    BenchmarksFile.save(json, name, "`" + command + "`", report);
+    BenchmarksFile.save(json, name,
+        BenchmarksFile.commandTitle(which, shape.id(), a.given("shape", "json", "work-dir")), report);
     System.out.println("wrote " + json + " and BENCHMARKS.md");
   }
 

@@ -20,4 +20,10 @@ class BenchmarksFileTest {
     assertEquals("# Benchmarks\n\nMethod text written by people.\n\n<!-- bench:a -->\n| x |\n| 2 |\n<!-- /bench:a -->\n\n"
         + "<!-- bench:b -->\nb1\n<!-- /bench:b -->\n", Files.readString(f));
   }
+
+  @Test
+  void aSectionIsTitledWithTheCommandAsTyped() {
+    assertEquals("`./modernbert bench ingest --shape 130m --docs 400`",
+        BenchmarksFile.commandTitle("ingest", "130m", " --docs 400"));
+  }
 }
