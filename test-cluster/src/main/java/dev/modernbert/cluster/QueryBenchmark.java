@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code ./modernbert bench query [--shape 30m] [--chunks 10000,100000] [--queries 200]}: latency of
  * {@code modernbert_knn} on a real node over indexes of that many nested chunks, split into its parts. For each
- * index size, on the same questions: the plain k-NN query with the vector given (the k-NN part), then
- * {@code modernbert_knn} with text the node has never seen (cold: embedding + k-NN), then the same texts again
- * (cached: the vector comes from the query cache), then other new texts while a client keeps indexing JSQuAD
- * paragraphs through the {@code modernbert_embedding} pipeline (queries and ingest share the node's inference),
- * then other new texts from {@value #CLIENTS} query clients at once. Embedding time is cold − cached. Chunk
+ * index size and each question in turn: the plain k-NN query with the question's vector given (the k-NN part),
+ * {@code modernbert_knn} with its text, which the node has never seen (cold: embedding + k-NN), and the same text
+ * again (cached: the vector comes from the query cache). The three kinds alternate so that the node's warming up
+ * and background merges weigh on each alike; the same loop on other questions warms the node up first. Then other
+ * new texts while a client keeps indexing JSQuAD paragraphs through the {@code modernbert_embedding} pipeline
+ * (queries and ingest share the node's inference), then other new texts from {@value #CLIENTS} query clients at
+ * once. Embedding time is cold − cached. Chunk
  * vectors are random unit vectors of the model's dimension (embedding 100k chunks on 2 cores would take an hour);
  * the questions are real JSQuAD questions embedded by the model. Client-side latencies, p50/p90/p99, and queries
  * answered per second.
@@ -51,8 +53,8 @@ final class QueryBenchmark {
       IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
       List<String> paragraphs = corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList();
       for (int s = 0; s < sizes.length; s++) {
-        measure(node, sizes[s], questions(corpus, 3 * s, queries), questions(corpus, 3 * s + 1, queries),
-            questions(corpus, 3 * s + 2, queries), paragraphs, rows);
+        measure(node, sizes[s], new Questions(questions(corpus, 4 * s, queries), questions(corpus, 4 * s + 1, queries),
+            questions(corpus, 4 * s + 2, queries), questions(corpus, 4 * s + 3, queries)), paragraphs, rows);
       }
       BenchNode.save("query", shape, a.given("shape"),
           "client-side ms, one query client unless a row says otherwise, k = 10", report, null);
@@ -66,8 +68,12 @@ final class QueryBenchmark {
         .toList();
   }
 
-  private static void measure(BenchNode node, int chunks, List<String> questions, List<String> duringIngest,
-      List<String> concurrent, List<String> paragraphs, ArrayNode rows) throws IOException {
+  /** Four runs of questions no other run asks: to warm up on, to time alone, during ingest, and all at once. */
+  private record Questions(List<String> warmUp, List<String> alone, List<String> duringIngest,
+      List<String> concurrent) {}
+
+  private static void measure(BenchNode node, int chunks, Questions questions, List<String> paragraphs,
+      ArrayNode rows) throws IOException {
     Http http = node.http;
     String model = node.model;
     String index = "bench-" + chunks;
@@ -75,35 +81,44 @@ final class QueryBenchmark {
         .putArray("excludes").add("body_chunks.embedding")).path("mappings").path("properties").path("body_vector")
         .path("dimension").asInt();
     indexRandomChunks(http, index, chunks, dim);
-    System.out.printf("%-9s %-26s %9s %9s %9s %11s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms", "queries");
-    List<JsonNode> vectors = new ArrayList<>();
+    System.out.printf("%-9s %-30s %9s %9s %9s %11s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms", "queries");
+    timeAlternating(http, index, model, questions.warmUp());
+    double[][] alone = timeAlternating(http, index, model, questions.alone());
+    report(rows, chunks, "k-NN only (vector given)", alone[0]);
+    report(rows, chunks, "modernbert_knn, cached", alone[2]);
+    report(rows, chunks, "modernbert_knn, cold", alone[1]);
+    node.createIndex("load-" + chunks, "bench", body -> { });
+    double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
+        () -> time(http, index, questions.duringIngest().stream().map(q -> textQuery(model, q)).toList()));
+    report(rows, chunks, "cold, during _bulk ingest", busy);
+    Timing together = time(http, index, questions.concurrent().stream().map(q -> textQuery(model, q)).toList(),
+        CLIENTS);
+    report(rows, chunks, "cold, " + CLIENTS + " query clients at once", together.ms(), together.perSecond());
+    System.out.printf("%-9d %-30s %9.1f%n", chunks, "embedding (cold − cached)",
+        LatencyRecorder.percentile(alone[1], 50) - LatencyRecorder.percentile(alone[2], 50));
+  }
+
+  /**
+   * For each question in turn, the milliseconds of the k-NN query with its vector given, of {@code modernbert_knn}
+   * with its text (new to the node: {@code _embed} does not fill the query cache) and of the same again (cached).
+   */
+  private static double[][] timeAlternating(Http http, String index, String model, List<String> questions)
+      throws IOException {
+    List<String> knn = new ArrayList<>();
     for (String q : questions) {
       ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", "検索クエリ: ");
       embed.putArray("texts").add(q);
-      vectors.add(http.post("/_plugins/_modernbert/_embed", embed.toString()).body().path("embeddings").get(0)
-          .path("embedding"));
+      knn.add(knnQuery(http.post("/_plugins/_modernbert/_embed", embed.toString()).body().path("embeddings").get(0)
+          .path("embedding")));
     }
-    List<String> knnBodies = vectors.stream().map(QueryBenchmark::knnQuery).toList();
-    for (int i = 0; i < 10; i++) {
-      check(http.post("/" + index + "/_search", knnBodies.get(i)));
-      check(http.post("/" + index + "/_search", textQuery(model, "ウォームアップの質問 " + i)));
+    double[][] ms = new double[3][questions.size()];
+    for (int i = 0; i < questions.size(); i++) {
+      String text = textQuery(model, questions.get(i));
+      ms[0][i] = time(http, index, knn.get(i));
+      ms[1][i] = time(http, index, text);
+      ms[2][i] = time(http, index, text);
     }
-    double[] knn = time(http, index, knnBodies);
-    // _embed does not fill the query cache: these texts are new to modernbert_knn
-    List<String> text = questions.stream().map(q -> textQuery(model, q)).toList();
-    double[] cold = time(http, index, text);
-    double[] cached = time(http, index, text);
-    report(rows, chunks, "k-NN only (vector given)", knn);
-    report(rows, chunks, "modernbert_knn, cached", cached);
-    report(rows, chunks, "modernbert_knn, cold", cold);
-    node.createIndex("load-" + chunks, "bench", body -> { });
-    double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
-        () -> time(http, index, duringIngest.stream().map(q -> textQuery(model, q)).toList()));
-    report(rows, chunks, "cold, during _bulk ingest", busy);
-    Timing together = time(http, index, concurrent.stream().map(q -> textQuery(model, q)).toList(), CLIENTS);
-    report(rows, chunks, "cold, " + CLIENTS + " query clients at once", together.ms(), together.perSecond());
-    System.out.printf("%-9d %-26s %9.1f%n", chunks, "embedding (cold − cached)",
-        LatencyRecorder.percentile(cold, 50) - LatencyRecorder.percentile(cached, 50));
+    return ms;
   }
 
   /**
@@ -196,6 +211,13 @@ final class QueryBenchmark {
     return time(http, index, bodies, 1).ms();
   }
 
+  /** Client-side milliseconds of one search. */
+  private static double time(Http http, String index, String body) throws IOException {
+    long t = System.nanoTime();
+    check(http.post("/" + index + "/_search", body));
+    return (System.nanoTime() - t) / 1e6;
+  }
+
   /** Client-side milliseconds of each request, and requests answered per second of wall-clock time. */
   record Timing(double[] ms, double perSecond) {}
 
@@ -205,9 +227,7 @@ final class QueryBenchmark {
     AtomicInteger next = new AtomicInteger();
     Callable<Void> client = () -> {
       for (int i = next.getAndIncrement(); i < ms.length; i = next.getAndIncrement()) {
-        long t = System.nanoTime();
-        check(http.post("/" + index + "/_search", bodies.get(i)));
-        ms[i] = (System.nanoTime() - t) / 1e6;
+        ms[i] = time(http, index, bodies.get(i));
       }
       return null;
     };
@@ -233,6 +253,6 @@ final class QueryBenchmark {
     double p99 = LatencyRecorder.percentile(ms, 99);
     rows.addObject().put("chunks", chunks).put("query", what).put("p50_ms", p50).put("p90_ms", p90).put("p99_ms", p99)
         .put("queries_per_s", perSecond);
-    System.out.printf("%-9d %-26s %9.1f %9.1f %9.1f %9.0f/s%n", chunks, what, p50, p90, p99, perSecond);
+    System.out.printf("%-9d %-30s %9.1f %9.1f %9.1f %9.0f/s%n", chunks, what, p50, p90, p99, perSecond);
   }
 }
