@@ -111,12 +111,25 @@ final class QueryBenchmark {
       knn.add(knnQuery(http.post("/_plugins/_modernbert/_embed", embed.toString()).body().path("embeddings").get(0)
           .path("embedding")));
     }
-    double[][] ms = new double[3][questions.size()];
-    for (int i = 0; i < questions.size(); i++) {
-      String text = textQuery(model, questions.get(i));
-      ms[0][i] = time(http, index, knn.get(i));
-      ms[1][i] = time(http, index, text);
-      ms[2][i] = time(http, index, text);
+    List<String> text = questions.stream().map(q -> textQuery(model, q)).toList();
+    return inTurn(http, List.of(new Searches(index, knn), new Searches(index, text), new Searches(index, text)));
+  }
+
+  /** One kind of search: the index it asks and its body for each question. */
+  record Searches(String index, List<String> bodies) {}
+
+  /**
+   * Client-side milliseconds of each kind's search for each question, one client, the kinds taking turns question
+   * by question so that the node's warming up and background work weigh on each kind alike. A kind listed twice
+   * with the same bodies sends each text the second time right after the first.
+   */
+  static double[][] inTurn(Http http, List<Searches> kinds) throws IOException {
+    int questions = kinds.get(0).bodies().size();
+    double[][] ms = new double[kinds.size()][questions];
+    for (int i = 0; i < questions; i++) {
+      for (int k = 0; k < kinds.size(); k++) {
+        ms[k][i] = time(http, kinds.get(k).index(), kinds.get(k).bodies().get(i));
+      }
     }
     return ms;
   }

@@ -36,7 +36,8 @@ import java.util.function.Consumer;
  * same questions through {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s
  * (median of the rounds) on JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on
  * ~8k-token documents (with how much of each document the vectors cover and where passages end), the model's
- * GFLOP/s against this machine's fp32 MatMul, and query latency, on an idle node, while a bulk client ingests
+ * GFLOP/s against this machine's fp32 MatMul, and query latency, on an idle node (the two systems taking turns
+ * question by question, after a warm-up of the same on other questions), while a bulk client ingests
  * through the same system, and from several query clients at once; writes JSON, a PNG chart and its
  * {@code BENCHMARKS.md} section.
  */
@@ -116,12 +117,12 @@ final class VsNeuralBenchmark {
       coverage(node, tokenizer, longTexts, report, rows);
       chunkedCoverage(node, tokenizer, longTexts, report, rows);
     }
-    int queries = Math.min(o.queries(), corpus.questions().size() / 3);
-    List<String> questions = corpus.questions().subList(0, 3 * queries).stream().map(JsquadCorpus.Question::text)
+    int queries = Math.min(o.queries(), corpus.questions().size() / 4);
+    List<String> questions = corpus.questions().subList(0, 4 * queries).stream().map(JsquadCorpus.Question::text)
         .toList();
-    queryLatency(node, sides, questions.subList(0, queries), rows);
-    queryLatencyDuringIngest(node, sides, questions.subList(queries, 2 * queries), paragraphs, rows);
-    concurrentQueries(node, sides, questions.subList(2 * queries, 3 * queries), rows);
+    queryLatency(node, sides, questions.subList(0, queries), questions.subList(queries, 2 * queries), rows);
+    queryLatencyDuringIngest(node, sides, questions.subList(2 * queries, 3 * queries), paragraphs, rows);
+    concurrentQueries(node, sides, questions.subList(3 * queries, 4 * queries), rows);
   }
 
   /**
@@ -409,26 +410,32 @@ final class VsNeuralBenchmark {
         .path("_source");
   }
 
-  /** {@code neural} against {@code modernbert_knn} on the short-document indexes (same documents, one client). */
-  private static void queryLatency(BenchNode node, Sides sides, List<String> questions, ArrayNode rows)
-      throws IOException {
-    List<String> theirs = neuralQueries(sides, questions);
-    List<String> ours = ourQueries(node, questions);
-    for (int i = 0; i < 10; i++) {
-      node.http.post("/theirs-short/_search", sides.incumbent().neuralQuery("body_vector", "準備の質問 " + i, 10));
-      node.http.post("/ours-short/_search", QueryBenchmark.textQuery(node.model, "準備の質問 " + i));
-    }
-    double[] neural = QueryBenchmark.time(node.http, "theirs-short", theirs);
-    double[] cold = QueryBenchmark.time(node.http, "ours-short", ours);
-    double[] cached = QueryBenchmark.time(node.http, "ours-short", ours);
+  /**
+   * {@code neural} against {@code modernbert_knn} on the short-document indexes (same documents, one client), after
+   * the same searches of {@code warmUp} questions.
+   */
+  private static void queryLatency(BenchNode node, Sides sides, List<String> warmUp, List<String> questions,
+      ArrayNode rows) throws IOException {
+    searchesInTurn(node, sides, warmUp);
+    double[][] ms = searchesInTurn(node, sides, questions);
     for (int p : new int[] {50, 90, 99}) {
-      double n = LatencyRecorder.percentile(neural, p);
-      double c = LatencyRecorder.percentile(cached, p);
-      double f = LatencyRecorder.percentile(cold, p);
+      double n = LatencyRecorder.percentile(ms[0], p);
+      double f = LatencyRecorder.percentile(ms[1], p);
+      double c = LatencyRecorder.percentile(ms[2], p);
       rows.add(row("query p" + p + ", cached text (modernbert_knn vs neural)", "ms", c, n, n / c));
       rows.add(row("query p" + p + ", new text (modernbert_knn vs neural)", "ms", f, n, n / f));
       System.out.printf("query p%d: neural %.1f ms; modernbert_knn cached %.1f ms, new text %.1f ms%n", p, n, c, f);
     }
+  }
+
+  /**
+   * For each question in turn: {@code neural}, ours with text new to the node, and the same text again (cached).
+   */
+  private static double[][] searchesInTurn(BenchNode node, Sides sides, List<String> questions) throws IOException {
+    List<String> ours = ourQueries(node, questions);
+    return QueryBenchmark.inTurn(node.http, List.of(
+        new QueryBenchmark.Searches("theirs-short", neuralQueries(sides, questions)),
+        new QueryBenchmark.Searches("ours-short", ours), new QueryBenchmark.Searches("ours-short", ours)));
   }
 
   /** A {@code neural} search of the paragraph index for each question (k = 10). */
