@@ -208,15 +208,20 @@ final class QueryBenchmark {
         + "\"query\":{\"knn\":{\"body_chunks.embedding\":{\"vector\":" + vector + ",\"k\":10}}}}}}";
   }
 
-  /** A {@code modernbert_knn} search for the 10 best documents by their chunks. */
+  /** A {@code modernbert_knn} search for the 10 best documents by their chunks, with the model's query prefix. */
   static String textQuery(String model, String question) {
-    try {
-      return "{\"size\":10,\"_source\":false,\"query\":{\"modernbert_knn\":{\"field\":\"body_chunks.embedding\","
-          + "\"model\":\"" + model + "\",\"query_text\":" + JsonFiles.mapper().writeValueAsString(question)
-          + ",\"k\":10}}}";
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    return textQuery(model, question, null);
+  }
+
+  /** The same with {@code prefix} instead of the model's query prefix ({@code null}: the model's). */
+  static String textQuery(String model, String question, String prefix) {
+    ObjectNode body = JsonFiles.mapper().createObjectNode().put("size", 10).put("_source", false);
+    ObjectNode knn = body.putObject("query").putObject("modernbert_knn").put("field", "body_chunks.embedding")
+        .put("model", model).put("query_text", question).put("k", 10);
+    if (prefix != null) {
+      knn.put("prefix", prefix);
     }
+    return body.toString();
   }
 
   /** Milliseconds per request, one client. */

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
  * random-weight model — ours from the checkpoint, theirs from this project's ONNX export of it
  * ({@code --attention full}, pooling left to ml-commons). Same documents through {@code modernbert_embedding} and
  * through {@code text_embedding} (long documents also through {@code text_chunking} + {@code text_embedding}); the
- * same questions through {@code modernbert_knn} and {@code neural}. Reports vector agreement, ingest docs/s
+ * same questions through {@code modernbert_knn} and {@code neural}; no prefixes on either side, so both embed the
+ * same strings. Reports vector agreement, ingest docs/s
  * (median of the rounds) on JSQuAD paragraphs (from one bulk client, and from {@code --clients} at once) and on
  * ~8k-token documents (with how much of each document the vectors cover and where passages end), the model's
  * GFLOP/s against this machine's fp32 MatMul, and query latency, on an idle node (the two systems taking turns
@@ -44,6 +45,11 @@ import java.util.function.Consumer;
 final class VsNeuralBenchmark {
   private static final String OURS = "modernbert-search";
   private static final String THEIRS = "ml-commons + neural-search";
+  /**
+   * Our documents and questions go without the model's prefixes, as the incumbent's do (it has none): both sides
+   * embed the same strings, so they do the same work and write the same vectors.
+   */
+  private static final String NO_PREFIX = "";
   /** ml-commons' tokenizer keeps 512 tokens, two of them special. */
   private static final int INCUMBENT_TOKENS = 512;
   /** {@code text_chunking} as PLATFORM.md measured it: windows of 384 standard-tokenizer tokens, overlap 0.1. */
@@ -139,8 +145,8 @@ final class VsNeuralBenchmark {
         ((ObjectNode) body.path("mappings").path("properties")).remove("body_chunks");
 
     static Sides create(BenchNode node, Incumbent incumbent, ObjectNode byRound) throws IOException {
-      IndexSetup.putPipeline(node.http, "ours", IndexSetup.processor(node.model));
-      ObjectNode passages = IndexSetup.processor(node.model);
+      IndexSetup.putPipeline(node.http, "ours", IndexSetup.processor(node.model).put("prefix", NO_PREFIX));
+      ObjectNode passages = IndexSetup.processor(node.model).put("prefix", NO_PREFIX);
       passages.putObject("chunking").put("max_tokens", PASSAGE_TOKENS);
       IndexSetup.putPipeline(node.http, "ours-passages", passages);
       node.http.put("/_ingest/pipeline/theirs", incumbent.pipeline("body_vector")).ok("create pipeline theirs");
@@ -445,7 +451,7 @@ final class VsNeuralBenchmark {
 
   /** A {@code modernbert_knn} search of the paragraph index for each question (k = 10). */
   private static List<String> ourQueries(BenchNode node, List<String> questions) {
-    return questions.stream().map(q -> QueryBenchmark.textQuery(node.model, q)).toList();
+    return questions.stream().map(q -> QueryBenchmark.textQuery(node.model, q, NO_PREFIX)).toList();
   }
 
   /**
