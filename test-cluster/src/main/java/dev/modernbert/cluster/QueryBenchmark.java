@@ -7,6 +7,7 @@ import dev.modernbert.inference.bench.Machine;
 import dev.modernbert.inference.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.stats.LatencyRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,9 +53,9 @@ final class QueryBenchmark {
       ArrayNode rows = report.putArray("results");
       IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
       List<String> paragraphs = corpus.paragraphs().stream().map(JsquadCorpus.Paragraph::text).toList();
+      String queryPrefix = ModelFolder.open(node.modelDir()).profile().queryPrefix();
       for (int s = 0; s < sizes.length; s++) {
-        measure(node, sizes[s], new Questions(questions(corpus, 4 * s, queries), questions(corpus, 4 * s + 1, queries),
-            questions(corpus, 4 * s + 2, queries), questions(corpus, 4 * s + 3, queries)), paragraphs, rows);
+        measure(node, sizes[s], queryPrefix, BenchQuestions.slice(corpus, s, queries), paragraphs, rows);
       }
       BenchNode.save("query", shape, a.given("shape"),
           "client-side ms, one query client unless a row says otherwise, k = 10", report, null);
@@ -62,18 +63,8 @@ final class QueryBenchmark {
     return 0;
   }
 
-  /** The {@code slice}-th run of {@code count} JSQuAD questions: each slice is text no other slice asks. */
-  private static List<String> questions(JsquadCorpus corpus, int slice, int count) {
-    return corpus.questions().subList(slice * count, (slice + 1) * count).stream().map(JsquadCorpus.Question::text)
-        .toList();
-  }
-
-  /** Four runs of questions no other run asks: to warm up on, to time alone, during ingest, and all at once. */
-  private record Questions(List<String> warmUp, List<String> alone, List<String> duringIngest,
-      List<String> concurrent) {}
-
-  private static void measure(BenchNode node, int chunks, Questions questions, List<String> paragraphs,
-      ArrayNode rows) throws IOException {
+  private static void measure(BenchNode node, int chunks, String queryPrefix, BenchQuestions questions,
+      List<String> paragraphs, ArrayNode rows) throws IOException {
     Http http = node.http;
     String model = node.model;
     String index = "bench-" + chunks;
@@ -82,8 +73,8 @@ final class QueryBenchmark {
         .path("dimension").asInt();
     indexRandomChunks(http, index, chunks, dim);
     System.out.printf("%-9s %-30s %9s %9s %9s %11s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms", "queries");
-    timeAlternating(http, index, model, questions.warmUp());
-    double[][] alone = timeAlternating(http, index, model, questions.alone());
+    timeAlternating(http, index, model, queryPrefix, questions.warmUp());
+    double[][] alone = timeAlternating(http, index, model, queryPrefix, questions.alone());
     report(rows, chunks, "k-NN only (vector given)", alone[0]);
     report(rows, chunks, "modernbert_knn, cached", alone[2]);
     report(rows, chunks, "modernbert_knn, cold", alone[1]);
@@ -101,12 +92,13 @@ final class QueryBenchmark {
   /**
    * For each question in turn, the milliseconds of the k-NN query with its vector given, of {@code modernbert_knn}
    * with its text (new to the node: {@code _embed} does not fill the query cache) and of the same again (cached).
+   * The given vectors are embedded with {@code queryPrefix}, the model's, as {@code modernbert_knn} embeds its text.
    */
-  private static double[][] timeAlternating(Http http, String index, String model, List<String> questions)
-      throws IOException {
+  private static double[][] timeAlternating(Http http, String index, String model, String queryPrefix,
+      List<String> questions) throws IOException {
     List<String> knn = new ArrayList<>();
     for (String q : questions) {
-      ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", "検索クエリ: ");
+      ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", queryPrefix);
       embed.putArray("texts").add(q);
       knn.add(knnQuery(http.post("/_plugins/_modernbert/_embed", embed.toString()).body().path("embeddings").get(0)
           .path("embedding")));

@@ -124,11 +124,10 @@ final class VsNeuralBenchmark {
       chunkedCoverage(node, tokenizer, longTexts, report, rows);
     }
     int queries = Math.min(o.queries(), corpus.questions().size() / 4);
-    List<String> questions = corpus.questions().subList(0, 4 * queries).stream().map(JsquadCorpus.Question::text)
-        .toList();
-    queryLatency(node, sides, questions.subList(0, queries), questions.subList(queries, 2 * queries), rows);
-    queryLatencyDuringIngest(node, sides, questions.subList(2 * queries, 3 * queries), paragraphs, rows);
-    concurrentQueries(node, sides, questions.subList(3 * queries, 4 * queries), rows);
+    BenchQuestions questions = BenchQuestions.slice(corpus, 0, queries);
+    queryLatency(node, sides, questions.warmUp(), questions.alone(), rows);
+    queryLatencyDuringIngest(node, sides, questions.duringIngest(), paragraphs, rows);
+    concurrentQueries(node, sides, questions.concurrent(), rows);
   }
 
   /**
