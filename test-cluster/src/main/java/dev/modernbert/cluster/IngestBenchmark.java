@@ -12,12 +12,10 @@ import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.DocumentEmbedder;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
-import dev.modernbert.inference.model.EmbeddingProfile;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.ingest.EmbeddingProcessorFactory;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,12 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ./modernbert bench ingest [--shape 30m] [--docs 1145] [--long-docs 4] [--doc-chars 50000] [--rounds 3]}:
  * documents through {@code _bulk} (bulks of 100) and the {@code modernbert_embedding} pipeline on a real node —
  * JSQuAD paragraphs, long documents built from them, and the paragraphs again with late chunking — reporting
- * docs/s, chunks/s, tokens/s and the padding ratio from the node's stats; then, with the node idle, the engine
- * alone on the same texts in the processor's sub-batches (same model, chunking and prefix): the ratio is what the
- * plugin keeps of the engine's speed. Each workload is indexed {@code --rounds} times into a fresh index and the
- * engine runs it as many times, after the node has indexed every workload once untimed and the engine has made one
- * untimed pass of the workload (the first loads the model, and after a short warm-up both sides kept speeding up
- * for thousands of documents); the median round of each is reported (every round is in the JSON).
+ * docs/s, chunks/s, tokens/s and the padding ratio from the node's stats; and, with the node idle, the engine
+ * alone in this JVM on the same texts in the processor's sub-batches (same model, chunking and prefix): the ratio is
+ * what the plugin keeps of the engine's speed. Each workload is indexed {@code --rounds} times into a fresh index,
+ * each round followed by one engine pass, after the node has indexed every workload once untimed and the engine has
+ * made one untimed pass of the workload (the first loads the model, and after a short warm-up both sides kept
+ * speeding up for thousands of documents); the median round of each is reported (every round is in the JSON).
  */
 final class IngestBenchmark {
   static final int BULK = 100;
@@ -88,13 +86,9 @@ final class IngestBenchmark {
         bulkIndex(node.http, "ingest", w.texts(), w.name() + " (warm-up)");
       }
       ObjectNode nodeRounds = report.putObject("node_tokens_per_s_by_round");
-      for (Workload w : workloads) {
-        rows.add(medianRound(node, w, rounds, nodeRounds.putArray(w.name())));
-      }
       ObjectNode engineRounds = report.putObject("engine_tokens_per_s_by_round");
-      for (int i = 0; i < workloads.size(); i++) {
-        engineAlone(node.modelDir(), workloads.get(i), (ObjectNode) rows.get(i), node.work,
-            engineRounds.putArray(workloads.get(i).name()), rounds);
+      for (Workload w : workloads) {
+        rows.add(inTurn(node, w, rounds, nodeRounds.putArray(w.name()), engineRounds.putArray(w.name())));
       }
     }
     BenchNode.save("ingest", shape, a.given("shape"),
@@ -116,19 +110,41 @@ final class IngestBenchmark {
   }
 
   /**
-   * {@code w} indexed {@code rounds} times, each into a fresh index: the round of {@link Stats#upperMedian} tokens/s
-   * (a row must be one real round); every round's tokens/s goes to {@code all}.
+   * {@code w}'s node rounds and engine passes taking turns, after an untimed engine pass: each round indexes
+   * {@code w} into a fresh index, deletes it so that the node is idle, then runs the engine alone once. A machine
+   * whose speed drifts over minutes then weighs on both sides alike (timed one side after the other, a 130m run
+   * once read 81% where the same node, minutes earlier, had kept all of the engine's speed). The row is the node
+   * round of {@link Stats#upperMedian} tokens/s (a row must be one real round), against the engine passes' upper
+   * median; every round of each side goes to {@code nodeAll} and {@code engineAll}.
    */
-  private static ObjectNode medianRound(BenchNode node, Workload w, int rounds, ArrayNode all) throws IOException {
-    List<ObjectNode> measured = new ArrayList<>();
-    for (int r = 0; r < rounds; r++) {
-      node.createIndex("ingest", w.pipeline(), body -> { });
-      measured.add(ingest(node, w, " (round " + (r + 1) + "/" + rounds + ")"));
+  private static ObjectNode inTurn(BenchNode node, Workload w, int rounds, ArrayNode nodeAll, ArrayNode engineAll)
+      throws IOException {
+    try (LoadedModel m = LoadedModel.load(node.modelDir(),
+        EngineSettings.defaults().withCacheDir(node.work.resolve("engine-cache")))) {
+      DocumentEmbedder embedder = new DocumentEmbedder(m, w.chunking(m.folder().maxTokens()),
+          m.folder().profile().documentPrefix(), new InferenceStats());
+      enginePass(embedder, w.texts());
+      List<ObjectNode> measured = new ArrayList<>();
+      double[] engine = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        node.createIndex("ingest", w.pipeline(), body -> { });
+        measured.add(ingest(node, w, " (round " + (r + 1) + "/" + rounds + ")"));
+        node.http.delete("/ingest").ok("delete the round's index");
+        engine[r] = enginePass(embedder, w.texts());
+        System.out.printf("  engine alone: %.0f tokens/s%n", engine[r]);
+      }
+      double[] perSecond = measured.stream().mapToDouble(row -> row.path("tokens_per_s").asDouble()).toArray();
+      Arrays.stream(perSecond).forEach(nodeAll::add);
+      Arrays.stream(engine).forEach(engineAll::add);
+      double median = Stats.upperMedian(perSecond);
+      ObjectNode row = measured.stream().filter(x -> x.path("tokens_per_s").asDouble() == median).findFirst()
+          .orElseThrow();
+      double engineMedian = Stats.upperMedian(engine);
+      row.put("engine_tokens_per_s", engineMedian).put("plugin_share", median / engineMedian);
+      System.out.printf("%s: engine alone %.0f tokens/s; the node keeps %.0f%%%n", w.name(), engineMedian,
+          100 * median / engineMedian);
+      return row;
     }
-    double[] perSecond = measured.stream().mapToDouble(row -> row.path("tokens_per_s").asDouble()).toArray();
-    Arrays.stream(perSecond).forEach(all::add);
-    double median = Stats.upperMedian(perSecond);
-    return measured.stream().filter(row -> row.path("tokens_per_s").asDouble() == median).findFirst().orElseThrow();
   }
 
   private static ObjectNode ingest(BenchNode node, Workload w, String round) throws IOException {
@@ -214,28 +230,6 @@ final class IngestBenchmark {
 
   private static JsonNode stats(BenchNode node) throws IOException {
     return node.http.get("/_plugins/_modernbert/stats").ok("read the stats").body().path("nodes").elements().next();
-  }
-
-  /**
-   * The engine in this JVM on the same texts, as the processor runs them, while the node is idle: after an untimed
-   * pass, the median of {@code rounds} passes by the node rounds' rule ({@link Stats#upperMedian}), each of which
-   * goes to {@code all}.
-   */
-  private static void engineAlone(Path modelDir, Workload w, ObjectNode row, Path work, ArrayNode all, int rounds) {
-    try (LoadedModel m = LoadedModel.load(modelDir, EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")))) {
-      DocumentEmbedder embedder = new DocumentEmbedder(m, w.chunking(m.folder().maxTokens()),
-          EmbeddingProfile.RURI_DOCUMENT_PREFIX, new InferenceStats());
-      enginePass(embedder, w.texts());
-      double[] perSecond = new double[rounds];
-      for (int r = 0; r < rounds; r++) {
-        perSecond[r] = enginePass(embedder, w.texts());
-        all.add(perSecond[r]);
-      }
-      double engine = Stats.upperMedian(perSecond);
-      row.put("engine_tokens_per_s", engine).put("plugin_share", row.path("tokens_per_s").asDouble() / engine);
-      System.out.printf("%s: engine alone %.0f tokens/s; the node keeps %.0f%%%n", w.name(), engine,
-          100 * row.path("tokens_per_s").asDouble() / engine);
-    }
   }
 
   /** Tokens per second of one pass over {@code texts} in the processor's sub-batches. */
