@@ -27,6 +27,7 @@ public final class OnnxEncoder implements Encoder {
   public static final String POOLED_OUTPUT = "sentence_embedding";
 
   private final OrtSession session;
+  private final OrtSession.RunOptions runOptions;
   private final String device;
   private final int hiddenSize;
   private final int padId;
@@ -60,6 +61,7 @@ public final class OnnxEncoder implements Encoder {
           + session.getOutputInfo().keySet());
     }
     this.pooledOutput = session.getOutputInfo().containsKey(POOLED_OUTPUT);
+    this.runOptions = OnnxSessions.runOptions(device);
   }
 
   @Override
@@ -144,7 +146,7 @@ public final class OnnxEncoder implements Encoder {
       if (tokenTypes) {
         inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[ids.length]), shape));
       }
-      OrtSession.Result result = session.run(inputs, Set.of(output));
+      OrtSession.Result result = session.run(inputs, Set.of(output), runOptions);
       return new Result(result, ((OnnxTensor) result.get(0)).getFloatBuffer());
     } catch (OrtException e) {
       throw new IllegalStateException("ONNX Runtime failed on a batch of " + batch.length + " x " + width
@@ -192,7 +194,7 @@ public final class OnnxEncoder implements Encoder {
 
   @Override
   public void close() {
-    try {
+    try (runOptions) {
       session.close();
     } catch (OrtException e) {
       throw new IllegalStateException(e);

@@ -16,7 +16,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Device selection: CUDA requested where it cannot load falls back to CPU (and to the fp32 graph) and says so. */
+/**
+ * Device selection: CUDA requested where it cannot load falls back to CPU (and to the fp32 graph) and says so; CPU
+ * runs give their arena memory back.
+ */
 class OnnxSessionsTest {
   @TempDir Path cache;
 
@@ -53,6 +56,22 @@ class OnnxSessionsTest {
       }
       m.encoder().embeddings(texts);
       assertEquals((64 + 19) / 20, ((OnnxEncoder) m.encoder()).batchCount());
+    }
+  }
+
+  @Test
+  void cpuRunsShrinkTheArenaWithoutChangingResults() {
+    // the run option names the CPU arena; the runtime refuses it if no arena is registered, so this also checks
+    // that sessions keep theirs — and a buffer reused from the arena must not leak one run's numbers into the next
+    EngineSettings s = EngineSettings.defaults().withDevice(DeviceSpec.parse("cpu")).withCacheDir(cache);
+    try (LoadedModel m = LoadedModel.load(TestModels.folder(ModelShape.TINY), s)) {
+      List<int[]> longFirst = List.of(RandomTokens.ids(300, 1), RandomTokens.ids(40, 2));
+      float[][] first = m.encoder().hiddenStates(longFirst).get(1);
+      m.encoder().hiddenStates(List.of(RandomTokens.ids(700, 3)));
+      float[][] again = m.encoder().hiddenStates(longFirst).get(1);
+      for (int t = 0; t < first.length; t++) {
+        assertArrayEquals(first[t], again[t], 0f, "token " + t);
+      }
     }
   }
 
