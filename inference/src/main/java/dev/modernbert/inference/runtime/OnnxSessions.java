@@ -16,6 +16,9 @@ import java.util.logging.Logger;
 public final class OnnxSessions {
   private static final Logger LOG = Logger.getLogger(OnnxSessions.class.getName());
 
+  /** The device name {@link #open} reports for a session on the CPU. */
+  private static final String CPU = "cpu";
+
   /** An open session and the device it runs on ({@code cpu} or {@code cuda:N}). */
   public record Opened(OrtSession session, String device, String fallbackReason) {}
 
@@ -53,7 +56,7 @@ public final class OnnxSessions {
     Path graph = forCpu.path();
     OrtSession.SessionOptions options = options(intraOpThreads);
     try {
-      return new Opened(env.createSession(graph.toString(), options), "cpu", reason);
+      return new Opened(env.createSession(graph.toString(), options), CPU, reason);
     } finally {
       options.close();
     }
@@ -89,7 +92,7 @@ public final class OnnxSessions {
    */
   public static OrtSession.RunOptions runOptions(String device) throws OrtException {
     OrtSession.RunOptions o = new OrtSession.RunOptions();
-    if (device.equals("cpu")) {
+    if (device.equals(CPU)) {
       o.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
     }
     return o;
