@@ -76,16 +76,9 @@ public final class EngineBenchmark {
     double[] seconds = new double[runs];
     long peak = 0;
     for (int r = 0; r < runs; r++) {
-      long base = PeakMemory.available() ? PeakMemory.residentBytes() : 0;
-      if (PeakMemory.available()) {
-        PeakMemory.reset();
-      }
-      long t0 = System.nanoTime();
-      m.encoder().embeddings(batch);
-      seconds[r] = (System.nanoTime() - t0) / 1e9;
-      if (PeakMemory.available()) {
-        peak = Math.max(peak, PeakMemory.peakBytes() - base);
-      }
+      MeasuredRun run = MeasuredRun.of(() -> m.encoder().embeddings(batch));
+      seconds[r] = run.seconds();
+      peak = Math.max(peak, run.peakRiseBytes());
     }
     double median = Stats.median(seconds);
     return new Cell(n, mode, median, batch.size() * (double) n / median, peak, batch.size() * flops / median / 1e9,

@@ -7,12 +7,9 @@ import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompileOptions;
-import dev.modernbert.inference.onnx.CompiledModelCache;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.runtime.DeviceSpec;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.runtime.OnnxSessions;
-import dev.modernbert.inference.runtime.TokenBudgetBatcher;
 import dev.modernbert.inference.tokenizer.ModelTokenizer;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -93,13 +90,8 @@ public final class PackingBenchmark {
   }
 
   private static OnnxEncoder encoder(ModelFolder folder, CompileOptions graph, Options o) throws Exception {
-    DeviceSpec device = DeviceSpec.parse(o.device());
-    EngineSettings defaults = EngineSettings.defaults();
-    OnnxSessions.Opened opened = OnnxSessions.open(
-        CompiledModelCache.graph(folder, graph, o.workDir().resolve("cache")), device, o.threads());
-    return new OnnxEncoder(opened, folder.hiddenSize(), folder.padTokenId(),
-        new TokenBudgetBatcher(defaults.batchTokensOn(opened.device()), defaults.maxBatchPadding()),
-        folder.profile().pooling());
+    return GraphEncoders.open(folder, graph, o.workDir(), o.device(), o.threads(), OnnxSessions.CpuMemory.ARENA,
+        EngineSettings.defaults()::batchTokensOn);
   }
 
   private static void embedInCalls(OnnxEncoder encoder, List<int[]> texts, int perCall) {

@@ -1,6 +1,7 @@
 package dev.modernbert.inference.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.bench.ArenaBenchmark;
 import dev.modernbert.inference.bench.BatchBudgetBenchmark;
 import dev.modernbert.inference.bench.BenchmarksFile;
 import dev.modernbert.inference.bench.ChunkBenchmark;
@@ -12,17 +13,20 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
-/** {@code bench engine|batching|packing|chunk …}: the benchmarks of the inference module; results printed and saved as JSON. */
+/**
+ * {@code bench engine|batching|packing|arena|chunk …}: the benchmarks of the inference module; results printed and
+ * saved as JSON.
+ */
 final class BenchCommand implements Main.Command {
   @Override
   public void run(List<String> argv) throws Exception {
     String which = argv.isEmpty() ? "" : argv.get(0);
-    if (!Set.of("engine", "batching", "packing", "chunk").contains(which)) {
+    if (!Set.of("engine", "batching", "packing", "arena", "chunk").contains(which)) {
       throw new UsageException(
-          "which benchmark? (engine, batching, packing or chunk; query, ingest and vs-neural run on a node)");
+          "which benchmark? (engine, batching, packing, arena or chunk; query, ingest and vs-neural run on a node)");
     }
     Args a = Args.parse(argv.subList(1, argv.size()), Set.of(), Set.of("shape", "lengths", "budgets", "batch", "runs",
-        "work-dir", "threads", "device", "json", "sample-bytes", "texts", "per-call"));
+        "work-dir", "threads", "device", "json", "sample-bytes", "texts", "per-call", "calls"));
     Path work = Path.of(a.get("work-dir", System.getProperty("java.io.tmpdir") + "/modernbert-bench"));
     ModelShape shape = shape(a);
     switch (which) {
@@ -34,6 +38,8 @@ final class BenchCommand implements Main.Command {
       case "packing" -> write(a, which, shape, PackingBenchmark.run(new PackingBenchmark.Options(shape,
           a.intValue("texts", 400, 1), a.ints("per-call", "100,1", 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
+      case "arena" -> write(a, which, shape, ArenaBenchmark.run(new ArenaBenchmark.Options(shape, calls(a),
+          a.intValue("runs", 5, 1), work, a.intValue("threads", 0, 0)), System.out));
       default -> write(a, which, shape, EngineBenchmark.run(new EngineBenchmark.Options(shape,
           a.ints("lengths", "512,2048,8192", 1), a.intValue("batch", 1, 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
@@ -45,6 +51,14 @@ final class BenchCommand implements Main.Command {
       return ModelShape.parse(a.get("shape", "30m"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  private static List<ArenaBenchmark.Call> calls(Args a) {
+    try {
+      return ArenaBenchmark.Call.parseList(a.get("calls", "8192x1,2048x4,512x16,128x64,24x1"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--calls: " + e.getMessage());
     }
   }
 
@@ -71,7 +85,8 @@ final class BenchCommand implements Main.Command {
     return "bench engine [--shape tiny|30m|70m|130m|310m] [--lengths 512,2048,8192] [--batch B] [--runs R]"
         + " [--threads T] [--device D] [--json FILE]  |  bench batching [--shape S] [--lengths 96,384]"
         + " [--budgets 64,1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench packing"
-        + " [--shape S] [--texts 400] [--per-call 100,1] [--runs R] [--threads T] [--device D]  |  bench chunk [--shape S]"
+        + " [--shape S] [--texts 400] [--per-call 100,1] [--runs R] [--threads T] [--device D]"
+        + "  |  bench arena [--shape S] [--calls 8192x1,2048x4,512x16,128x64,24x1] [--runs R] [--threads T]  |  bench chunk [--shape S]"
         + " [--sample-bytes N] [--runs R]";
   }
 }

@@ -61,7 +61,7 @@ public final class OnnxEncoder implements Encoder {
           + session.getOutputInfo().keySet());
     }
     this.pooledOutput = session.getOutputInfo().containsKey(POOLED_OUTPUT);
-    this.runOptions = OnnxSessions.runOptions(device);
+    this.runOptions = OnnxSessions.runOptions(opened);
   }
 
   @Override

@@ -19,8 +19,16 @@ public final class OnnxSessions {
   /** The device name {@link #open} reports for a session on the CPU. */
   private static final String CPU = "cpu";
 
-  /** An open session and the device it runs on ({@code cpu} or {@code cuda:N}). */
-  public record Opened(OrtSession session, String device, String fallbackReason) {}
+  /** An open session, the device it runs on ({@code cpu} or {@code cuda:N}) and how its CPU memory is allocated. */
+  public record Opened(OrtSession session, String device, String fallbackReason, CpuMemory memory) {}
+
+  /** Where a session's CPU tensors come from. */
+  public enum CpuMemory {
+    /** ONNX Runtime's arena, shrunk at the end of every run on the CPU: what the engine uses. */
+    ARENA,
+    /** One allocation per tensor, no arena: only to measure what the arena is worth ({@code bench arena}). */
+    NO_ARENA
+  }
 
   private OnnxSessions() {}
 
@@ -32,7 +40,13 @@ public final class OnnxSessions {
 
   /** Opens {@code graph} with {@code intraOpThreads} threads (0 = runtime default) on {@code device}. */
   public static Opened open(Path graph, DeviceSpec device, int intraOpThreads) throws OrtException, IOException {
-    return open(() -> graph, () -> graph, device, intraOpThreads);
+    return open(graph, device, intraOpThreads, CpuMemory.ARENA);
+  }
+
+  /** Like {@link #open(Path, DeviceSpec, int)}, with the CPU tensors allocated as {@code memory} says. */
+  public static Opened open(Path graph, DeviceSpec device, int intraOpThreads, CpuMemory memory)
+      throws OrtException, IOException {
+    return open(() -> graph, () -> graph, device, intraOpThreads, memory);
   }
 
   /**
@@ -41,22 +55,27 @@ public final class OnnxSessions {
    */
   public static Opened open(GraphSource forCuda, GraphSource forCpu, DeviceSpec device, int intraOpThreads)
       throws OrtException, IOException {
+    return open(forCuda, forCpu, device, intraOpThreads, CpuMemory.ARENA);
+  }
+
+  private static Opened open(GraphSource forCuda, GraphSource forCpu, DeviceSpec device, int intraOpThreads,
+      CpuMemory memory) throws OrtException, IOException {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     String reason = null;
     if (triesCuda(device)) {
       Path graph = forCuda.path();
-      try (OrtSession.SessionOptions options = options(intraOpThreads)) {
+      try (OrtSession.SessionOptions options = options(intraOpThreads, memory)) {
         options.addCUDA(device.cudaDevice());
-        return new Opened(env.createSession(graph.toString(), options), "cuda:" + device.cudaDevice(), null);
+        return new Opened(env.createSession(graph.toString(), options), "cuda:" + device.cudaDevice(), null, memory);
       } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
         reason = "CUDA unavailable (" + firstLine(e) + "); running on CPU";
         LOG.warning(reason);
       }
     }
     Path graph = forCpu.path();
-    OrtSession.SessionOptions options = options(intraOpThreads);
+    OrtSession.SessionOptions options = options(intraOpThreads, memory);
     try {
-      return new Opened(env.createSession(graph.toString(), options), CPU, reason);
+      return new Opened(env.createSession(graph.toString(), options), CPU, reason, memory);
     } finally {
       options.close();
     }
@@ -68,7 +87,7 @@ public final class OnnxSessions {
         || (device.kind() == DeviceSpec.Kind.AUTO && OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA));
   }
 
-  private static OrtSession.SessionOptions options(int intraOpThreads) throws OrtException {
+  private static OrtSession.SessionOptions options(int intraOpThreads, CpuMemory memory) throws OrtException {
     OrtSession.SessionOptions o = new OrtSession.SessionOptions();
     o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     // Idle intra-op threads sleep instead of spinning: inside a node they share the cores with indexing and search.
@@ -79,20 +98,24 @@ public final class OnnxSessions {
       o.setIntraOpNumThreads(intraOpThreads);
     }
     // The CPU arena stays on (the default): an 8192-token run reuses its freed buffers instead of faulting in
-    // fresh pages, 11-19% faster than plain malloc and a lower peak; runOptions gives its memory back after each run.
+    // fresh pages, faster than plain malloc and a lower peak (bench arena); runOptions gives its memory back after
+    // each run.
+    if (memory == CpuMemory.NO_ARENA) {
+      o.setCPUArenaAllocator(false);
+    }
     // Shapes change with every batch, so there is no memory pattern to plan.
     o.setMemoryPatternOptimization(false);
     return o;
   }
 
   /**
-   * Options for every run of a session on {@code device}: on the CPU the arena is shrunk at the end of each run, so
-   * a long document's buffers are not kept for the short ones after it (on CUDA the runtime's defaults stay).
+   * Options for every run of {@code opened}: on the CPU its arena is shrunk at the end of each run, so a long
+   * document's buffers are not kept for the short ones after it (on CUDA the runtime's defaults stay).
    * The caller closes them.
    */
-  public static OrtSession.RunOptions runOptions(String device) throws OrtException {
+  public static OrtSession.RunOptions runOptions(Opened opened) throws OrtException {
     OrtSession.RunOptions o = new OrtSession.RunOptions();
-    if (device.equals(CPU)) {
+    if (opened.device().equals(CPU) && opened.memory() == CpuMemory.ARENA) {
       o.addRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
     }
     return o;

@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.onnx.CompileOptions;
+import dev.modernbert.inference.onnx.CompiledModelCache;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.inference.random.RandomTokens;
+import dev.modernbert.inference.runtime.OnnxSessions.CpuMemory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Device selection: CUDA requested where it cannot load falls back to CPU (and to the fp32 graph) and says so; CPU
- * runs give their arena memory back.
+ * runs give their arena memory back; a session without the arena (only measured against) computes the same.
  */
 class OnnxSessionsTest {
   @TempDir Path cache;
@@ -73,6 +77,35 @@ class OnnxSessionsTest {
         assertArrayEquals(first[t], again[t], 0f, "token " + t);
       }
     }
+  }
+
+  @Test
+  void aSessionWithoutTheArenaComputesTheSameAndIsNotShrunk() throws Exception {
+    ModelFolder folder = ModelFolder.open(TestModels.folder(ModelShape.TINY));
+    Path graph = CompiledModelCache.graph(folder,
+        new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false), cache);
+    List<int[]> texts = List.of(RandomTokens.ids(300, 4), RandomTokens.ids(40, 5));
+    try (OnnxEncoder arena = encoder(folder, OnnxSessions.open(graph, DeviceSpec.parse("cpu"), 0));
+        OnnxEncoder malloc = encoder(folder,
+            OnnxSessions.open(graph, DeviceSpec.parse("cpu"), 0, CpuMemory.NO_ARENA))) {
+      List<float[]> expected = arena.embeddings(texts);
+      List<float[]> actual = malloc.embeddings(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        assertArrayEquals(expected.get(i), actual.get(i), 1e-6f, "text " + i);
+      }
+    }
+    // the arena really is off: asked to shrink it, the runtime refuses the run
+    OnnxSessions.Opened noArena = OnnxSessions.open(graph, DeviceSpec.parse("cpu"), 0, CpuMemory.NO_ARENA);
+    try (OnnxEncoder mislabelled = encoder(folder,
+        new OnnxSessions.Opened(noArena.session(), noArena.device(), null, CpuMemory.ARENA))) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> mislabelled.embeddings(texts));
+      assertTrue(e.getMessage().contains("arena"), e.getMessage());
+    }
+  }
+
+  private static OnnxEncoder encoder(ModelFolder folder, OnnxSessions.Opened opened) throws Exception {
+    return new OnnxEncoder(opened, folder.hiddenSize(), folder.padTokenId(), new TokenBudgetBatcher(4096, 1.0),
+        folder.profile().pooling());
   }
 
   @Test
