@@ -21,6 +21,8 @@ import java.util.List;
  * call (the most over the runs).
  */
 public final class ArenaBenchmark {
+  private static final double MIB = 1 << 20;
+
   /**
    * @param calls the model calls measured, each one run of the graph
    * @param workDir where the random checkpoint and compiled graphs are kept between runs
@@ -77,7 +79,7 @@ public final class ArenaBenchmark {
         Cell c = measure(new OnnxEncoder[] {arena, malloc}, call, o.runs());
         out.printf("  %d tokens x %d texts: arena %.3f s, malloc %.3f s (%.2fx); peak rise %.0f / %.0f MiB%n",
             call.tokens(), call.texts(), c.arenaSeconds(), c.mallocSeconds(), c.speedUp(),
-            c.arenaPeakRise() / 1048576.0, c.mallocPeakRise() / 1048576.0);
+            c.arenaPeakRise() / MIB, c.mallocPeakRise() / MIB);
         cells.add(c);
       }
     }
@@ -117,8 +119,8 @@ public final class ArenaBenchmark {
     for (Cell c : cells) {
       rows.addObject().put("tokens_per_text", c.call().tokens()).put("texts", c.call().texts())
           .put("arena_seconds", c.arenaSeconds()).put("malloc_seconds", c.mallocSeconds())
-          .put("arena_speed_up", c.speedUp()).put("arena_peak_rise_bytes", c.arenaPeakRise())
-          .put("malloc_peak_rise_bytes", c.mallocPeakRise());
+          .put("arena_speed_up", c.speedUp()).put("arena_peak_rise_mib", c.arenaPeakRise() / MIB)
+          .put("malloc_peak_rise_mib", c.mallocPeakRise() / MIB);
     }
     return r;
   }
