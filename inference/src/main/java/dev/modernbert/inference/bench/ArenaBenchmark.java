@@ -17,8 +17,8 @@ import java.util.List;
 /**
  * ONNX Runtime's CPU arena, shrunk after every run as the engine runs it, against one allocation per tensor, side
  * by side in one process: the engine's graph opened both ways, every model call made by both in turn within each
- * run (so drift hits them alike); median seconds, the arena's speed-up, and how far resident memory rose during a
- * call (the most over the runs).
+ * run, the first alternating (so drift, and what one leaves the other, hit them alike); median seconds, the
+ * arena's speed-up, and how far resident memory rose during a call (the most over the runs).
  */
 public final class ArenaBenchmark {
   private static final double MIB = 1 << 20;
@@ -86,7 +86,10 @@ public final class ArenaBenchmark {
     return report(o, cells);
   }
 
-  /** Both encoders (arena first) in turn within every run, after one warm-up call each. */
+  /**
+   * Both encoders in turn within every run, after one warm-up call each; which goes first alternates, since each
+   * may find pages the other's run left with the C library.
+   */
   private static Cell measure(OnnxEncoder[] encoders, Call call, int runs) throws Exception {
     List<int[]> texts = new ArrayList<>();
     for (int t = 0; t < call.texts(); t++) {
@@ -98,7 +101,8 @@ public final class ArenaBenchmark {
     double[][] seconds = new double[2][runs];
     long[] peak = new long[2];
     for (int r = 0; r < runs; r++) {
-      for (int e = 0; e < 2; e++) {
+      for (int turn = 0; turn < 2; turn++) {
+        int e = (r + turn) % 2;
         OnnxEncoder encoder = encoders[e];
         MeasuredRun run = MeasuredRun.of(() -> encoder.embeddings(texts));
         seconds[e][r] = run.seconds();
