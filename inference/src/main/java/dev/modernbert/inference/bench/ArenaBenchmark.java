@@ -2,6 +2,7 @@ package dev.modernbert.inference.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompileOptions;
@@ -13,6 +14,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * ONNX Runtime's CPU arena, shrunk after every run as the engine runs it, against one allocation per tensor, side
@@ -39,6 +42,16 @@ public final class ArenaBenchmark {
       if (tokens < 1 || texts < 1 || (long) tokens * texts > MAX_TOKENS) {
         throw new IllegalArgumentException("a call holds 1 to " + MAX_TOKENS + " tokens, got " + tokens + "x" + texts);
       }
+    }
+
+    /**
+     * The calls measured unless told otherwise: one 8192-token text, the batches the CPU engine makes of 2048-, 512-
+     * and 128-token texts under its default budget, and a 24-token query; in {@link #parseList} form.
+     */
+    public static String defaults() {
+      return IntStream.of(8192, 2048, 512, 128)
+          .mapToObj(n -> n + "x" + BatchBudgetBenchmark.textsPerCall(EngineSettings.CPU_BATCH_TOKENS, n))
+          .collect(Collectors.joining(",")) + ",24x1";
     }
 
     /** Parses {@code TOKENSxTEXTS[,TOKENSxTEXTS…]}, e.g. {@code 8192x1,512x16}. */

@@ -18,7 +18,7 @@ final class GraphEncoders {
   /**
    * Opens {@code graph} of {@code folder} (compiled into {@code workDir}/cache once) on {@code device} with
    * {@code threads} intra-op threads (0 = all cores) and CPU tensors from {@code memory}; a call is cut into
-   * batches of at most {@code batchTokens}(the device it runs on) tokens.
+   * batches of at most {@code batchTokens.applyAsInt(device it runs on)} tokens.
    */
   static OnnxEncoder open(ModelFolder folder, CompileOptions graph, Path workDir, String device, int threads,
       OnnxSessions.CpuMemory memory, ToIntFunction<String> batchTokens) throws Exception {

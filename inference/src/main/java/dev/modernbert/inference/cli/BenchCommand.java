@@ -55,9 +55,8 @@ final class BenchCommand implements Main.Command {
   }
 
   private static List<ArenaBenchmark.Call> calls(Args a) {
-    // by default a long text alone and the batches the CPU engine makes of shorter ones (2048-token budget)
     try {
-      return ArenaBenchmark.Call.parseList(a.get("calls", "8192x1,2048x1,512x4,128x16,24x1"));
+      return ArenaBenchmark.Call.parseList(a.get("calls", ArenaBenchmark.Call.defaults()));
     } catch (IllegalArgumentException e) {
       throw new UsageException("--calls: " + e.getMessage());
     }
@@ -87,7 +86,7 @@ final class BenchCommand implements Main.Command {
         + " [--threads T] [--device D] [--json FILE]  |  bench batching [--shape S] [--lengths 96,384]"
         + " [--budgets 64,1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench packing"
         + " [--shape S] [--texts 400] [--per-call 100,1] [--runs R] [--threads T] [--device D]"
-        + "  |  bench arena [--shape S] [--calls 8192x1,2048x1,512x4,128x16,24x1] [--runs R] [--threads T]  |  bench chunk [--shape S]"
-        + " [--sample-bytes N] [--runs R]";
+        + "  |  bench arena [--shape S] [--calls " + ArenaBenchmark.Call.defaults() + "] [--runs R] [--threads T]"
+        + "  |  bench chunk [--shape S] [--sample-bytes N] [--runs R]";
   }
 }

@@ -40,6 +40,13 @@ class ArenaBenchmarkTest {
   }
 
   @Test
+  void theDefaultCallsAreTheCpuEnginesBatches() {
+    assertEquals(List.of(new ArenaBenchmark.Call(8192, 1), new ArenaBenchmark.Call(2048, 1),
+        new ArenaBenchmark.Call(512, 4), new ArenaBenchmark.Call(128, 16), new ArenaBenchmark.Call(24, 1)),
+        ArenaBenchmark.Call.parseList(ArenaBenchmark.Call.defaults()));
+  }
+
+  @Test
   void callsAreParsedAndBadOnesNamed() {
     assertEquals(List.of(new ArenaBenchmark.Call(8192, 1), new ArenaBenchmark.Call(512, 16)),
         ArenaBenchmark.Call.parseList("8192x1, 512x16"));
