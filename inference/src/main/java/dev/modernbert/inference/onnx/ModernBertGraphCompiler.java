@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "6";
+  public static final String VERSION = "7";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -97,20 +97,30 @@ public final class ModernBertGraphCompiler {
   }
 
   /**
-   * How local layers attend: masked full attention ({@code fullMask} set: FULL mode), blocks ({@code window}
+   * How local layers attend: masked full attention under {@code fullMask} (FULL mode), blocks ({@code window}
    * only), or, when {@code useFull} is set, full attention for sequences up to the threshold and blocks beyond.
    */
-  private record LocalAttention(String fullMask, SlidingWindowAttention window, String useFull, String maskF,
-      String seqLen) {}
+  private record LocalAttention(String fullMask, SlidingWindowAttention window, String useFull) {}
 
   private LocalAttention localAttention(String maskF, String seqLen) {
     if (options.attention() == CompileOptions.AttentionMode.FULL) {
-      return new LocalAttention(localMask(g, maskF, seqLen), null, null, maskF, seqLen);
+      return new LocalAttention(localMask(g, maskF, seqLen), null, null);
     }
     SlidingWindowAttention window = new SlidingWindowAttention(g, config.halfWindow(), headDim, maskF, seqLen, half);
-    String useFull = options.fullAttentionUpTo() > 0
-        ? g.op("LessOrEqual", seqLen, g.ints(options.fullAttentionUpTo())) : null;
-    return new LocalAttention(null, window, useFull, maskF, seqLen);
+    if (options.fullAttentionUpTo() == 0) {
+      return new LocalAttention(null, window, null);
+    }
+    String useFull = g.op("LessOrEqual", seqLen, g.ints(options.fullAttentionUpTo()));
+    // The [B, 1, S, S] mask is built once for every local layer, and only for a sequence short enough to use it.
+    OnnxGraphBuilder shortSeq = g.subgraph("short_local_mask");
+    shortSeq.output(localMask(shortSeq, maskF, seqLen), shortSeq.subgraphOutput(), TensorProto.DataType.FLOAT,
+        "batch", 1, "sequence", "sequence");
+    OnnxGraphBuilder longSeq = g.subgraph("no_local_mask");
+    longSeq.output(longSeq.floats("unused_local_mask", new float[1], 1, 1, 1, 1), longSeq.subgraphOutput(),
+        TensorProto.DataType.FLOAT, 1, 1, 1, 1);
+    String fullMask = g.op("If", new String[] {useFull},
+        Map.of("then_branch", shortSeq.graph(), "else_branch", longSeq.graph()));
+    return new LocalAttention(fullMask, window, useFull);
   }
 
   /** Local attention on [B, H, S, D] in the chosen way. */
@@ -122,8 +132,8 @@ public final class ModernBertGraphCompiler {
       return a.window().attend(g, q, k, v, scale());
     }
     OnnxGraphBuilder shortSeq = g.subgraph("short_local");
-    shortSeq.output(fullAttention(shortSeq, q, k, v, localMask(shortSeq, a.maskF(), a.seqLen())),
-        shortSeq.subgraphOutput(), computeType(), "batch", heads, "sequence", headDim);
+    shortSeq.output(fullAttention(shortSeq, q, k, v, a.fullMask()), shortSeq.subgraphOutput(), computeType(),
+        "batch", heads, "sequence", headDim);
     OnnxGraphBuilder longSeq = g.subgraph("long_local");
     longSeq.output(a.window().attend(longSeq, q, k, v, scale()), longSeq.subgraphOutput(), computeType(), "batch",
         heads, "sequence", headDim);

@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The fp32 graph, as ONNX Runtime runs it after its own optimizations, uses the fused kernels the compiler writes
  * for (one RotaryEmbedding per q and k, one SkipLayerNormalization per residual add followed by a norm, GeLU fused
- * into one Gelu) and none of the element-wise passes they replace. Speed is measured by {@code bench engine}; this
- * guards the structure that speed comes from (a GeLU written as Mul by 1/√2, for one, is silently left unfused).
+ * into one Gelu) and none of the element-wise passes they replace, and builds the short-sequence local mask once,
+ * not in every local layer. Speed is measured by {@code bench engine}; this guards the structure that speed comes
+ * from (a GeLU written as Mul by 1/√2, for one, is silently left unfused).
  */
 class FusedKernelsTest {
   @TempDir Path dir;
@@ -53,6 +54,8 @@ class FusedKernelsTest {
     assertEquals(layers, ops.getOrDefault("Gelu", 0), ops::toString);
     // only the embeddings' norm has no residual add in front of it
     assertEquals(1, ops.getOrDefault("LayerNormalization", 0), ops::toString);
+    // the mask's positions: one Range for every local layer's short-sequence branch
+    assertEquals(1, ops.getOrDefault("Range", 0), ops::toString);
     for (String replaced : new String[] {"Erf", "Split", "Neg"}) {
       assertEquals(0, ops.getOrDefault(replaced, 0), replaced + " left in " + ops);
     }
