@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -192,10 +193,19 @@ final class Incumbent {
 
   /** A neural-search {@code neural} query for {@code text} on {@code vectorField}. */
   String neuralQuery(String vectorField, String text, int k) {
+    return search("neural", vectorField, k, c -> c.put("query_text", text).put("model_id", modelId));
+  }
+
+  /** The k-NN query {@code neural} runs on {@code vectorField}, with its {@code vector} given. */
+  String knnQuery(String vectorField, float[] vector, int k) {
+    return search("knn", vectorField, k, c -> c.set("vector", JsonFiles.mapper().valueToTree(vector)));
+  }
+
+  /** A search for the {@code k} best documents (their titles) by a {@code query} clause on {@code field}. */
+  private static String search(String query, String field, int k, Consumer<ObjectNode> clause) {
     ObjectNode q = JsonFiles.mapper().createObjectNode().put("size", k);
     q.putObject("_source").putArray("includes").add("title");
-    q.putObject("query").putObject("neural").putObject(vectorField).put("query_text", text).put("model_id", modelId)
-        .put("k", k);
+    clause.accept(q.putObject("query").putObject(query).putObject(field).put("k", k));
     return q.toString();
   }
 

@@ -195,6 +195,11 @@ final class QueryBenchmark {
     return v;
   }
 
+  /** The k-NN query {@code modernbert_knn} runs for the 10 best documents by their chunks, with its vector given. */
+  static String knnQuery(float[] vector) {
+    return knnQuery(JsonFiles.mapper().valueToTree(vector));
+  }
+
   private static String knnQuery(JsonNode vector) {
     return "{\"size\":10,\"_source\":false,\"query\":{\"nested\":{\"path\":\"body_chunks\",\"score_mode\":\"max\","
         + "\"query\":{\"knn\":{\"body_chunks.embedding\":{\"vector\":" + vector + ",\"k\":10}}}}}}";
