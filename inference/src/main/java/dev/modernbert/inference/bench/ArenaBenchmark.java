@@ -24,8 +24,6 @@ import java.util.stream.IntStream;
  * arena's speed-up, and how far resident memory rose during a call (the most over the runs).
  */
 public final class ArenaBenchmark {
-  private static final double MIB = 1 << 20;
-
   /**
    * @param calls the model calls measured, each one run of the graph
    * @param workDir where the random checkpoint and compiled graphs are kept between runs
@@ -92,7 +90,7 @@ public final class ArenaBenchmark {
         Cell c = measure(new OnnxEncoder[] {arena, malloc}, call, o.runs());
         out.printf("  %d tokens x %d texts: arena %.3f s, malloc %.3f s (%.2fx); peak rise %.0f / %.0f MiB%n",
             call.tokens(), call.texts(), c.arenaSeconds(), c.mallocSeconds(), c.speedUp(),
-            c.arenaPeakRise() / MIB, c.mallocPeakRise() / MIB);
+            PeakMemory.mib(c.arenaPeakRise()), PeakMemory.mib(c.mallocPeakRise()));
         cells.add(c);
       }
     }
@@ -136,8 +134,8 @@ public final class ArenaBenchmark {
     for (Cell c : cells) {
       rows.addObject().put("tokens_per_text", c.call().tokens()).put("texts", c.call().texts())
           .put("arena_seconds", c.arenaSeconds()).put("malloc_seconds", c.mallocSeconds())
-          .put("arena_speed_up", c.speedUp()).put("arena_peak_rise_mib", c.arenaPeakRise() / MIB)
-          .put("malloc_peak_rise_mib", c.mallocPeakRise() / MIB);
+          .put("arena_speed_up", c.speedUp()).put("arena_peak_rise_mib", PeakMemory.mib(c.arenaPeakRise()))
+          .put("malloc_peak_rise_mib", PeakMemory.mib(c.mallocPeakRise()));
     }
     return r;
   }

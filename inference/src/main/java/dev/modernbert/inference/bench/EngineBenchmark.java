@@ -59,7 +59,7 @@ public final class EngineBenchmark {
           Cell c = measure(models.get(mode), batch, n, mode, o.runs(), ModelFlops.perSequence(config, n, keys));
           cells.add(c);
           out.printf("  n=%-5d %-7s %9.1f tokens/s  peak %7.1f MiB  %6.1f GFLOP/s%n", n, mode, c.tokensPerSecond(),
-              c.peakBytes() / 1048576.0, c.gflops());
+              PeakMemory.mib(c.peakBytes()), c.gflops());
         }
       }
       String device = models.get(AttentionMode.BLOCKED).encoder().device();
@@ -95,8 +95,8 @@ public final class EngineBenchmark {
       Cell b = cells.get(i);
       Cell f = cells.get(i + 1);
       out.printf("| %d | %.0f | %.0f | %.2fx | %.0f | %.0f | %.2fx | %.1f (%.0f%%) |%n", b.length(), b.tokensPerSecond(),
-          f.tokensPerSecond(), b.tokensPerSecond() / f.tokensPerSecond(), b.peakBytes() / 1048576.0,
-          f.peakBytes() / 1048576.0, b.peakBytes() == 0 ? 0 : f.peakBytes() / (double) b.peakBytes(), b.gflops(),
+          f.tokensPerSecond(), b.tokensPerSecond() / f.tokensPerSecond(), PeakMemory.mib(b.peakBytes()),
+          PeakMemory.mib(f.peakBytes()), b.peakBytes() == 0 ? 0 : f.peakBytes() / (double) b.peakBytes(), b.gflops(),
           100 * b.gflops() / matmul);
     }
   }

@@ -34,6 +34,11 @@ final class PeakMemory {
     return field("VmRSS:");
   }
 
+  /** {@code bytes} in MiB, as the benchmarks report memory. */
+  static double mib(long bytes) {
+    return bytes / 1048576.0;
+  }
+
   private static long field(String name) throws IOException {
     for (String line : Files.readAllLines(STATUS)) {
       if (line.startsWith(name)) {
