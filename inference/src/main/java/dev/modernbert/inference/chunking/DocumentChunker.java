@@ -137,9 +137,11 @@ public final class DocumentChunker {
   /** A smaller end: the last boundary in the window's last quarter at least {@code excess} tokens back, else that point. */
   private int shrink(String text, DocumentTokens tokens, int start, int end, int excess) {
     int firstToken = tokenEndingAfter(tokens, start);
-    int endToken = Math.max(tokenEndingAfter(tokens, end - 1), firstToken);
+    // tokens [firstToken, endToken) lie in the window; the byte tokens of one character all end where it ends
+    int endToken = Math.max(tokenEndingAfter(tokens, end), firstToken + 1);
     int back = Math.max(firstToken, endToken - excess);
-    int byTokens = charBoundaryAtOrBefore(text, Math.min(end - 1, Math.max(start + 1, tokens.start(back))), start);
+    int kept = back > firstToken ? tokens.end(back - 1) : tokens.start(back);
+    int byTokens = charBoundaryAtOrBefore(text, Math.min(end - 1, Math.max(start + 1, kept)), start);
     // the last quarter of the shrunk window, which is the window the chunk will be
     int quarter = Math.max(start + 1, tokens.start(firstToken + (back - firstToken) * 3 / 4));
     int cut = options.boundary() == Boundary.NONE ? -1 : lastBoundary(text, quarter, byTokens);

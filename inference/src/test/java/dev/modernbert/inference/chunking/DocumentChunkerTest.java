@@ -129,6 +129,35 @@ class DocumentChunkerTest {
     }
   }
 
+  /**
+   * Texts the tokenizer encodes with byte fallback (several byte tokens per character, sharing its offsets) fill
+   * their windows as any script does: every window but the last is within a few tokens of max_tokens.
+   */
+  @Test
+  void byteFallbackTextsFillTheirWindows() {
+    String[] texts = {"🎌🚀".repeat(5000), "😀".repeat(3000) + "。" + "👍🏽".repeat(2000), "𠮷野家の𩸽".repeat(2000),
+        "\u0000\u0001\u0007".repeat(3000), "🇯🇵日本語🇯🇵".repeat(1500)};
+    for (String text : texts) {
+      for (int max : new int[] {16, 128, 1000}) {
+        for (Boundary b : Boundary.values()) {
+          ChunkingOptions o = new ChunkingOptions(max, 0, b, 0, 100_000);
+          List<Chunk> chunks = new DocumentChunker(tokenizer, o, "").chunk(text);
+          int total = tokenizer.ids(text).length - 2;
+          String where = "max_tokens " + max + " " + b + " on " + text.substring(0, 4) + "… (" + total + " tokens)";
+          for (int i = 0; i < chunks.size() - 1; i++) {
+            // a window may stop a code point (up to 4 byte tokens) short of the limit, or at a sentence end in
+            // its last quarter
+            int floor = Boundary.endsSentence(text, chunks.get(i).end()) ? (max - 2) * 3 / 4 - 4 : max - 5;
+            assertTrue(chunks.get(i).tokens() >= floor, where + ": window " + i + " has only "
+                + chunks.get(i).tokens() + " tokens");
+          }
+          assertTrue(chunks.size() <= total / (max - 5) + 2, where + ": " + chunks.size() + " windows");
+          checkProperties(text, o, "");
+        }
+      }
+    }
+  }
+
   @Test
   void sentenceEndsArePreferred() {
     String text = "これは最初の文です。これは二番目の文です。これは三番目の文で、少し長くなっています。最後の文。";
