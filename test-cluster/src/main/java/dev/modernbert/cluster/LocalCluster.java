@@ -63,12 +63,12 @@ public final class LocalCluster {
       return new Artifacts(distribution, knn, List.copyOf(zips), plugin);
     }
 
-    static Path find(Path dir, String prefix) throws IOException {
+    public static Path find(Path dir, String prefix) throws IOException {
       return find(dir, prefix, ".zip");
     }
 
     /** The file in {@code dir} named {@code prefix…suffix}. */
-    static Path find(Path dir, String prefix, String suffix) throws IOException {
+    public static Path find(Path dir, String prefix, String suffix) throws IOException {
       try (Stream<Path> s = Files.list(dir)) {
         return s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(suffix)).findFirst()
             .orElseThrow(() -> new IOException("no " + prefix + "*" + suffix + " in " + dir + " (build with ./test.sh"
@@ -136,6 +136,47 @@ public final class LocalCluster {
     }
     Files.writeString(work.resolve(STATE), state.toPrettyString());
     awaitHealth(0, "green", nodes, Duration.ofMinutes(3));
+  }
+
+  /**
+   * What a start would keep from earlier runs in this work directory, one line each: the nodes' data (indexes,
+   * pipelines, cluster settings) and models that {@code modelDir} does not provide. Empty for a fresh cluster.
+   */
+  public List<String> reusedState(int nodes, Path modelDir) throws IOException {
+    List<String> reused = new ArrayList<>();
+    for (int i = 0; i < nodes; i++) {
+      Path node = work.resolve("node-" + (i + 1));
+      if (Files.isDirectory(node.resolve("data/nodes"))) {
+        reused.add("node-" + (i + 1) + ": indexes, pipelines and cluster settings of earlier runs (" + node.resolve("data")
+            + ")");
+      }
+      Path models = node.resolve("config/modernbert/models");
+      if (Files.isDirectory(models)) {
+        try (Stream<Path> s = Files.list(models)) {
+          List<String> kept = s.map(p -> p.getFileName().toString())
+              .filter(name -> modelDir == null || !Files.isDirectory(modelDir.resolve(name))).sorted().toList();
+          if (!kept.isEmpty()) {
+            reused.add("node-" + (i + 1) + ": models of earlier runs " + kept);
+          }
+        }
+      }
+    }
+    return reused;
+  }
+
+  /** Deletes every node's directory (data, logs, models), so that the next start begins from an empty cluster. */
+  public void wipeNodes() throws IOException {
+    if (Files.exists(work.resolve(STATE))) {
+      throw new IllegalStateException("a cluster is running from " + work + " (stop it first)");
+    }
+    if (!Files.isDirectory(work)) {
+      return;
+    }
+    try (Stream<Path> s = Files.list(work)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith("node-")).toList()) {
+        FileTrees.delete(p);
+      }
+    }
   }
 
   /** Refuses a port something already listens on: a node there would fail to bind, or join a stranger's cluster. */
@@ -222,7 +263,7 @@ public final class LocalCluster {
   }
 
   /** Copies a model folder, leaving out its local compile cache (nodes compile into their data path). */
-  static void copyModel(Path source, Path target) throws IOException {
+  public static void copyModel(Path source, Path target) throws IOException {
     FileTrees.copy(source, target, p -> !p.toString().contains(CompiledModelCache.DEFAULT_DIR));
   }
 

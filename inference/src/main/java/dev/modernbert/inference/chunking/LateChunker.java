@@ -1,6 +1,6 @@
 package dev.modernbert.inference.chunking;
 
-import dev.modernbert.inference.engine.Encoder;
+import dev.modernbert.inference.runtime.Encoder;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.tokenizer.ModelTokenizer;
 import dev.modernbert.inference.tokenizer.TokenizedText;

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 /**
  * How a model is run.
  *
- * @param engine {@code onnx} (compiled graph on ONNX Runtime) or {@code reference} (plain-Java oracle)
  * @param attention local-layer attention of the compiled graph
  * @param device where ONNX Runtime runs
  * @param intraOpThreads ONNX Runtime threads per inference (0 = runtime default)
@@ -16,20 +15,17 @@ import java.nio.file.Path;
  * @param cacheDir where compiled graphs are kept, or {@code null} for {@code <model>/.modernbert-cache}
  */
 public record EngineSettings(
-    Engine engine, AttentionMode attention, DeviceSpec device, int intraOpThreads, int maxBatchTokens, Path cacheDir,
+    AttentionMode attention, DeviceSpec device, int intraOpThreads, int maxBatchTokens, Path cacheDir,
     double maxBatchPadding) {
-
-  /** Which implementation runs the model. */
-  public enum Engine { ONNX, REFERENCE }
 
   /** Batch budget on the CPU when none is set: larger batches are slower there (activations leave the cache). */
   public static final int CPU_BATCH_TOKENS = 2048;
   /** Batch budget on CUDA when none is set: a GPU needs many sequences at once to be busy. */
   public static final int CUDA_BATCH_TOKENS = 16384;
 
-  /** ONNX Runtime, blocked attention, automatic device, budget by device, texts padded by at most 20%. */
+  /** Blocked attention, automatic device, budget by device, texts padded by at most 20%. */
   public static EngineSettings defaults() {
-    return new EngineSettings(Engine.ONNX, AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 0, null,
+    return new EngineSettings(AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 0, null,
         TokenBudgetBatcher.DEFAULT_MAX_PADDING);
   }
 
@@ -41,28 +37,24 @@ public record EngineSettings(
     return device.startsWith("cuda") ? CUDA_BATCH_TOKENS : CPU_BATCH_TOKENS;
   }
 
-  public EngineSettings withEngine(Engine e) {
-    return new EngineSettings(e, attention, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
-  }
-
   public EngineSettings withAttention(AttentionMode a) {
-    return new EngineSettings(engine, a, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
+    return new EngineSettings(a, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
   }
 
   public EngineSettings withDevice(DeviceSpec d) {
-    return new EngineSettings(engine, attention, d, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
+    return new EngineSettings(attention, d, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
   }
 
   public EngineSettings withThreads(int threads) {
-    return new EngineSettings(engine, attention, device, threads, maxBatchTokens, cacheDir, maxBatchPadding);
+    return new EngineSettings(attention, device, threads, maxBatchTokens, cacheDir, maxBatchPadding);
   }
 
   /** Token budget per batch, and how much shorter than a batch's longest text a text may be to join it. */
   public EngineSettings withBatching(int maxTokens, double maxPadding) {
-    return new EngineSettings(engine, attention, device, intraOpThreads, maxTokens, cacheDir, maxPadding);
+    return new EngineSettings(attention, device, intraOpThreads, maxTokens, cacheDir, maxPadding);
   }
 
   public EngineSettings withCacheDir(Path dir) {
-    return new EngineSettings(engine, attention, device, intraOpThreads, maxBatchTokens, dir, maxBatchPadding);
+    return new EngineSettings(attention, device, intraOpThreads, maxBatchTokens, dir, maxBatchPadding);
   }
 }

@@ -5,13 +5,14 @@ import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.onnx.CompileOptions;
 import dev.modernbert.inference.onnx.CompiledModelCache;
-import dev.modernbert.inference.reference.ReferenceEncoder;
+import dev.modernbert.inference.runtime.Encoder;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.runtime.OnnxSessions;
 import dev.modernbert.inference.runtime.TokenBudgetBatcher;
 import dev.modernbert.inference.tokenizer.ModelTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /** A model folder made ready to run: its tokenizer, an encoder, and a {@link TextEmbedder} over them. */
 public final class LoadedModel implements AutoCloseable {
@@ -25,22 +26,24 @@ public final class LoadedModel implements AutoCloseable {
     this.encoder = encoder;
   }
 
-  /** Opens {@code dir}, compiling (or reusing) its ONNX graph when the engine is ONNX. */
+  /** Opens {@code dir}, compiling (or reusing) its ONNX graph, and runs it on ONNX Runtime. */
   public static LoadedModel load(Path dir, EngineSettings settings) {
+    return load(dir, folder -> onnxEncoder(folder, settings));
+  }
+
+  /** Opens {@code dir} with the encoder {@code encoders} makes for it (e.g. a reference implementation). */
+  public static LoadedModel load(Path dir, Function<ModelFolder, Encoder> encoders) {
     ModelFolder folder = ModelFolder.open(dir);
     ModelTokenizer tokenizer = ModelTokenizer.load(dir);
     try {
-      return new LoadedModel(folder, tokenizer, encoder(folder, settings));
+      return new LoadedModel(folder, tokenizer, encoders.apply(folder));
     } catch (RuntimeException e) {
       tokenizer.close();
       throw e;
     }
   }
 
-  private static Encoder encoder(ModelFolder folder, EngineSettings s) {
-    if (s.engine() == EngineSettings.Engine.REFERENCE) {
-      return new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling());
-    }
+  private static Encoder onnxEncoder(ModelFolder folder, EngineSettings s) {
     try {
       OnnxSessions.Opened opened = open(folder, s);
       return new OnnxEncoder(opened, folder.hiddenSize(), folder.padTokenId(),

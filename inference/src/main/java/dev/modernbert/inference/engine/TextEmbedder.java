@@ -1,6 +1,7 @@
 package dev.modernbert.inference.engine;
 
 import dev.modernbert.inference.pooling.Pooling;
+import dev.modernbert.inference.runtime.Encoder;
 import dev.modernbert.inference.tokenizer.ModelTokenizer;
 import dev.modernbert.inference.tokenizer.Truncation;
 import java.util.ArrayList;

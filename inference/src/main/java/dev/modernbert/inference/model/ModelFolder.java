@@ -1,7 +1,7 @@
 package dev.modernbert.inference.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.modernbert.inference.onnx.OnnxModelCheck;
+import dev.modernbert.inference.model.OnnxModelCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -5,7 +5,7 @@ import dev.modernbert.inference.model.ModernBertWeights;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import dev.modernbert.inference.pooling.Pooling;
-import dev.modernbert.inference.reference.RotaryTable;
+import dev.modernbert.inference.onnx.RotaryTable;
 import java.util.Arrays;
 import java.util.Map;
 

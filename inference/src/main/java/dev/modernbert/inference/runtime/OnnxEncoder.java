@@ -5,7 +5,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.modernbert.inference.engine.Encoder;
 import dev.modernbert.inference.pooling.Pooling;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;

@@ -43,9 +43,17 @@ public final class TestModels {
     return target;
   }
 
-  /** The bundled real ModernBERT-Ja tokenizer folder (tokenizer.model and its configs only). */
-  public static Path tokenizerOnly() {
-    return Path.of("src/main/resources/modernbert-ja-tokenizer");
+  /** A folder with the bundled real ModernBERT-Ja tokenizer only (tokenizer.model and its configs). */
+  public static synchronized Path tokenizerOnly() {
+    Path dir = ROOT.resolve("tokenizer-only");
+    if (!Files.isDirectory(dir)) {
+      try {
+        RandomCheckpointWriter.copyBundledTokenizer(Files.createDirectories(dir));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return dir;
   }
 
   private static Path createRoot() {

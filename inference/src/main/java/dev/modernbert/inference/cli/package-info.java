@@ -1,4 +1,0 @@
-/**
- * The {@code ./modernbert} command line: tokenize, embed, hidden, chunk, random-model, download, bench.
- */
-package dev.modernbert.inference.cli;

@@ -1,0 +1,29 @@
+package dev.modernbert.tools.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchmarksFileTest {
+  @TempDir Path dir;
+
+  @Test
+  void eachCommandReplacesOnlyItsOwnSection() throws Exception {
+    Path f = dir.resolve("BENCHMARKS.md");
+    Files.writeString(f, "# Benchmarks\n\nMethod text written by people.\n");
+    BenchmarksFile.update(f, "a", "| x |\n| 1 |");
+    BenchmarksFile.update(f, "b", "b1");
+    BenchmarksFile.update(f, "a", "| x |\n| 2 |");
+    assertEquals("# Benchmarks\n\nMethod text written by people.\n\n<!-- bench:a -->\n| x |\n| 2 |\n<!-- /bench:a -->\n\n"
+        + "<!-- bench:b -->\nb1\n<!-- /bench:b -->\n", Files.readString(f));
+  }
+
+  @Test
+  void aSectionIsTitledWithTheCommandAsTyped() {
+    assertEquals("`./modernbert bench ingest --shape 130m --docs 400`",
+        BenchmarksFile.commandTitle("ingest", "130m", " --docs 400"));
+  }
+}
