@@ -4,6 +4,7 @@ import dev.modernbert.inference.engine.DocumentEmbedder;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.PathRedaction;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -218,9 +219,10 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
   }
 
   /** Fails the document with its first reason, counting it once in the node's stats. */
+  /** Fails the document with {@code e}, as its client may see it: no path of the node in the message. */
   private void fail(IngestDocumentWrapper w, Exception e) {
     if (w.getException() == null) {
-      w.update(w.getIngestDocument(), e);
+      w.update(w.getIngestDocument(), (Exception) PathRedaction.redacted(e));
       services.get().stats().failures.increment();
     }
   }

@@ -13,6 +13,10 @@ import dev.modernbert.inference.query.QueryEmbedder;
 import dev.modernbert.inference.query.QueryVectorCache;
 import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.knn.query.QueryVectorSource;
+import dev.modernbert.plugin.action.EmbedAction;
+import dev.modernbert.plugin.action.MappingAction;
+import dev.modernbert.plugin.action.TransportEmbedAction;
+import dev.modernbert.plugin.action.TransportMappingAction;
 import dev.modernbert.plugin.ingest.IndexMappingVectorCheck;
 import dev.modernbert.plugin.nodes.ModelDownloadAction;
 import dev.modernbert.plugin.nodes.NodeReportAction;
@@ -23,7 +27,9 @@ import dev.modernbert.plugin.rest.RestMappingAction;
 import dev.modernbert.plugin.rest.RestModelDownloadAction;
 import dev.modernbert.plugin.rest.RestNodeReportAction;
 import dev.modernbert.plugin.search.NodeQueryVectors;
-import java.nio.file.Path;
+import dev.modernbert.plugin.settings.ModernBertSettings;
+import dev.modernbert.plugin.settings.NodePaths;
+import dev.modernbert.plugin.settings.PluginThreadPools;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +59,6 @@ import org.opensearch.rest.RestController;
 import org.opensearch.rest.RestHandler;
 import org.opensearch.script.ScriptService;
 import org.opensearch.threadpool.ExecutorBuilder;
-import org.opensearch.threadpool.FixedExecutorBuilder;
 import org.opensearch.threadpool.ThreadPool;
 import org.opensearch.transport.client.Client;
 import org.opensearch.watcher.ResourceWatcherService;
@@ -66,16 +71,12 @@ import org.opensearch.watcher.ResourceWatcherService;
  * {@code _embed}, one for query texts.
  */
 public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
-  /** The plugin's thread pool for ingest and {@code _embed}. */
-  public static final String THREAD_POOL = "modernbert_inference";
-  /** The plugin's thread pool for query texts, so that searches never wait behind ingest. */
-  public static final String QUERY_THREAD_POOL = "modernbert_query";
-
   private final Settings settings;
   private final SetOnce<ModelRegistry> registry = new SetOnce<>();
   private final SetOnce<InferenceServices> services = new SetOnce<>();
   private final SetOnce<QueryEmbedder> queryEmbedder = new SetOnce<>();
   private final SetOnce<ClusterService> clusterService = new SetOnce<>();
+  private final SetOnce<IndexNameExpressionResolver> indexNames = new SetOnce<>();
 
   public ModernBertPlugin(Settings settings) {
     this.settings = settings;
@@ -89,9 +90,7 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   @Override
   public List<ExecutorBuilder<?>> getExecutorBuilders(Settings settings) {
-    // one inference per lane at a time: ONNX Runtime already uses inference_threads cores inside each run
-    return List.of(new FixedExecutorBuilder(settings, THREAD_POOL, 1, 10_000, "plugins.modernbert.thread_pool"),
-        new FixedExecutorBuilder(settings, QUERY_THREAD_POOL, 1, 10_000, "plugins.modernbert.query_thread_pool"));
+    return PluginThreadPools.builders(settings);
   }
 
   private ModelRegistry registry(Environment env) {
@@ -100,27 +99,12 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
           .withAttention(CompileOptions.AttentionMode.BLOCKED)
           .withDevice(DeviceSpec.parse(ModernBertSettings.DEVICE.get(settings)))
           .withThreads(ModernBertSettings.INFERENCE_THREADS.get(settings));
-      // compiled graphs live under the node's data path: the config directory is read-only to plugins
       engine = engine.withBatching(ModernBertSettings.MAX_BATCH_TOKENS.get(settings), engine.maxBatchPadding())
-          .withCacheDir(dataDir(env).resolve("compiled"));
-      registry.set(new ModelRegistry(List.of(modelsDir(env.configDir()), downloadedModelsDir(env)), engine));
+          .withCacheDir(NodePaths.compiledGraphsDir(env));
+      registry.set(new ModelRegistry(List.of(NodePaths.modelsDir(env.configDir()), NodePaths.downloadedModelsDir(env)),
+          engine));
     }
     return registry.get();
-  }
-
-  /** {@code <config>/modernbert/models}: models installed with the node; they win over downloaded ones. */
-  public static Path modelsDir(Path configDir) {
-    return configDir.resolve("modernbert").resolve("models");
-  }
-
-  /** {@code <data>/modernbert/models}: models the node downloaded (plugins cannot write into the config directory). */
-  public static Path downloadedModelsDir(Environment env) {
-    return dataDir(env).resolve("models");
-  }
-
-  /** {@code <data>/modernbert}: what the plugin writes (compiled graphs, downloads) goes under the node's data path. */
-  private static Path dataDir(Environment env) {
-    return env.dataFiles()[0].resolve("modernbert");
   }
 
   @Override
@@ -136,8 +120,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       NamedXContentRegistry xContentRegistry, Environment environment, NodeEnvironment nodeEnvironment,
       NamedWriteableRegistry namedWriteableRegistry, IndexNameExpressionResolver indexNameExpressionResolver,
       Supplier<RepositoriesService> repositoriesServiceSupplier) {
-    InferenceQueue queue = new InferenceQueue(NativeLibraries.withPluginClassLoader(threadPool.executor(THREAD_POOL)),
-        NativeLibraries.withPluginClassLoader(threadPool.executor(QUERY_THREAD_POOL)),
+    InferenceQueue queue = new InferenceQueue(NativeLibraries.withPluginClassLoader(threadPool.executor(PluginThreadPools.INFERENCE)),
+        NativeLibraries.withPluginClassLoader(threadPool.executor(PluginThreadPools.QUERY)),
         ModernBertSettings.QUEUE_MAX_TOKENS.get(settings));
     QueryVectorCache cache = new QueryVectorCache(ModernBertSettings.QUERY_CACHE_SIZE.get(settings));
     ClusterSettings dynamic = clusterService.getClusterSettings();
@@ -146,19 +130,22 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
     services.set(new InferenceServices(registry(environment), queue, new InferenceStats()));
     queryEmbedder.set(new QueryEmbedder(services.get(), cache));
     this.clusterService.set(clusterService);
-    // bound for injection into the transport action that reports each node's models and stats
+    this.indexNames.set(indexNameExpressionResolver);
+    // bound for injection into the transport actions
     return List.of(services.get());
   }
 
   @Override
   public List<ActionHandler<? extends ActionRequest, ? extends ActionResponse>> getActions() {
     return List.of(new ActionHandler<>(NodeReportAction.INSTANCE, TransportNodeReportAction.class),
-        new ActionHandler<>(ModelDownloadAction.INSTANCE, TransportModelDownloadAction.class));
+        new ActionHandler<>(ModelDownloadAction.INSTANCE, TransportModelDownloadAction.class),
+        new ActionHandler<>(EmbedAction.INSTANCE, TransportEmbedAction.class),
+        new ActionHandler<>(MappingAction.INSTANCE, TransportMappingAction.class));
   }
 
   @Override
   public List<QuerySpec<?>> getQueries() {
-    QueryVectorSource vectors = new NodeQueryVectors(clusterService::get, queryEmbedder::get);
+    QueryVectorSource vectors = new NodeQueryVectors(clusterService::get, indexNames::get, queryEmbedder::get);
     return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, vectors),
         p -> ModernBertKnnQueryBuilder.fromXContent(p, vectors)));
   }
@@ -167,8 +154,7 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
   public List<RestHandler> getRestHandlers(Settings settings, RestController restController,
       ClusterSettings clusterSettings, IndexScopedSettings indexScopedSettings, SettingsFilter settingsFilter,
       IndexNameExpressionResolver indexNameExpressionResolver, Supplier<DiscoveryNodes> nodesInCluster) {
-    Supplier<InferenceServices> s = services::get;
-    return List.of(new RestEmbedAction(s), new RestMappingAction(s), RestNodeReportAction.models(),
+    return List.of(new RestEmbedAction(), new RestMappingAction(), RestNodeReportAction.models(),
         RestNodeReportAction.stats(), new RestModelDownloadAction());
   }
 

@@ -90,7 +90,8 @@ public final class ModelRegistry implements AutoCloseable {
         return inside(root, dir, name);
       }
     }
-    throw new UnknownModelException("model \"" + name + "\" not found: no folder " + name + " in " + modelsDirs);
+    throw new UnknownModelException("model \"" + name + "\" not found: no folder " + name
+        + " in any models directory");
   }
 
   private static Located inside(Path root, Path dir, String name) {

@@ -22,6 +22,7 @@ import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.InnerHitBuilder;
 import org.opensearch.index.query.NestedQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.functionscore.FunctionScoreQueryBuilder;
@@ -251,7 +252,9 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
       return v == null ? this : copy(v);
     }
     SetOnce<float[]> embedded = new SetOnce<>();
-    context.registerAsyncAction((client, listener) -> vectors.embed(field, model, queryText, prefix,
+    QueryCoordinatorContext coordinator = context.convertToCoordinatorContext();
+    String[] indices = coordinator == null ? null : coordinator.getSearchRequest().indices();
+    context.registerAsyncAction((client, listener) -> vectors.embed(field, model, queryText, prefix, indices,
         ActionListener.wrap(v -> {
           embedded.set(v);
           listener.onResponse(null);

@@ -2,6 +2,7 @@ package dev.modernbert.plugin.nodes;
 
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.registry.PathRedaction;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.inference.stats.LatencyRecorder;
@@ -33,7 +34,7 @@ public final class NodeReports {
         model.put("device_note", e.fallbackReason());
       }
       if (m.error() != null) {
-        model.put("error", m.error());
+        model.put("error", PathRedaction.redact(m.error()));
       }
       models.add(model);
     }

@@ -5,8 +5,8 @@ import dev.modernbert.inference.download.ModelDownloader;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.ModelRegistry;
-import dev.modernbert.plugin.ModernBertPlugin;
-import dev.modernbert.plugin.ModernBertSettings;
+import dev.modernbert.plugin.settings.ModernBertSettings;
+import dev.modernbert.plugin.settings.NodePaths;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,7 +42,7 @@ public final class TransportModelDownloadAction
       Environment environment) {
     super(ModelDownloadAction.NAME, threadPool, clusterService, transportService, actionFilters,
         ModelDownloadRequest::new, ModelDownloadRequest.Source::new, ThreadPool.Names.GENERIC, services);
-    this.downloads = ModernBertPlugin.downloadedModelsDir(environment);
+    this.downloads = NodePaths.downloadedModelsDir(environment);
   }
 
   @Override
@@ -60,7 +60,8 @@ public final class TransportModelDownloadAction
     ModelRegistry.requireValidName(s.name);
     Path installed = services().registry().modelsDirs().get(0).resolve(s.name);
     if (Files.exists(installed)) {
-      throw new IllegalArgumentException("model \"" + s.name + "\" is already installed in " + installed);
+      throw new IllegalArgumentException("model \"" + s.name + "\" is already installed in the node's config"
+          + " directory");
     }
     Path target = downloads.resolve(s.name);
     ModelDownloader downloader = new ModelDownloader(

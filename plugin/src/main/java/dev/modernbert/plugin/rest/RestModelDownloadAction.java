@@ -2,6 +2,7 @@ package dev.modernbert.plugin.rest;
 
 import static org.opensearch.rest.RestRequest.Method.POST;
 
+import dev.modernbert.plugin.action.EmbedRequest;
 import dev.modernbert.plugin.nodes.ModelDownloadAction;
 import dev.modernbert.plugin.nodes.ModelDownloadRequest;
 import dev.modernbert.plugin.nodes.NodeReport;
@@ -42,7 +43,7 @@ public final class RestModelDownloadAction extends BaseRestHandler {
     try (XContentParser p = request.contentParser()) {
       body = p.map();
     }
-    String id = RestEmbedAction.requireString(body, "id");
+    String id = EmbedRequest.requireString(body, "id");
     Object revision = body.getOrDefault("revision", "main");
     ModelDownloadRequest download = new ModelDownloadRequest(
         new ModelDownloadRequest.Source(request.param("name"), id, String.valueOf(revision)));

@@ -1,57 +1,108 @@
 package dev.modernbert.plugin.rest;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 
-import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.plugin.TestModels;
+import dev.modernbert.plugin.action.EmbedAction;
+import dev.modernbert.plugin.action.EmbedRequest;
+import dev.modernbert.plugin.action.EmbedResponse;
+import dev.modernbert.plugin.action.MappingAction;
+import dev.modernbert.plugin.action.MappingRequest;
+import dev.modernbert.plugin.action.TransportEmbedAction;
+import dev.modernbert.plugin.action.TransportMappingAction;
 import dev.modernbert.plugin.nodes.NodeReport;
 import dev.modernbert.plugin.nodes.NodeReportAction;
 import dev.modernbert.plugin.nodes.NodeReports;
 import dev.modernbert.plugin.nodes.NodeReportsResponse;
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.After;
 import org.opensearch.Version;
+import org.opensearch.action.ActionRequest;
+import org.opensearch.action.ActionType;
 import org.opensearch.cluster.ClusterName;
 import org.opensearch.cluster.node.DiscoveryNode;
 import org.opensearch.common.util.concurrent.ThreadContext;
 import org.opensearch.common.xcontent.XContentHelper;
 import org.opensearch.common.xcontent.XContentType;
+import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.bytes.BytesArray;
 import org.opensearch.core.rest.RestStatus;
+import org.opensearch.core.tasks.TaskId;
+import org.opensearch.rest.BaseRestHandler;
+import org.opensearch.rest.BytesRestResponse;
 import org.opensearch.rest.RestRequest;
 import org.opensearch.rest.RestResponse;
+import org.opensearch.tasks.CancellableTask;
+import org.opensearch.tasks.Task;
+import org.opensearch.test.client.NoOpNodeClient;
 import org.opensearch.test.rest.FakeRestChannel;
 import org.opensearch.test.rest.FakeRestRequest;
 import org.opensearch.test.rest.RestActionTestCase;
 import org.junit.Before;
 
 /**
- * The REST handlers behind OpenSearch's RestController, over real inference services (a random-weight model):
- * what each returns, and the status of each kind of bad request.
+ * The REST handlers over real inference services (a random-weight model): what each returns, and the status of
+ * each kind of bad request. The node reports go through OpenSearch's RestController; {@code _embed} and
+ * {@code _mapping} run their transport actions' code on a client that, like a node's, gives each request a
+ * cancellable task.
  */
 @SuppressWarnings("unchecked")
 public class RestHandlersTests extends RestActionTestCase {
-  private final List<Runnable> held = new ArrayList<>();
   private InferenceServices services;
-  private boolean holdWork;
+  private Path dir;
+  private LocalActions localActions;
+
+  /** A node client that runs this plugin's node-local actions on their task, in the calling thread. */
+  private final class LocalActions extends NoOpNodeClient {
+    LocalActions() {
+      super("rest-handlers-tests");
+    }
+
+    @Override
+    public String getLocalNodeId() {
+      return "node-a";
+    }
+
+    @Override
+    public <Q extends ActionRequest, R extends ActionResponse> Task executeLocally(ActionType<R> action, Q request,
+        ActionListener<R> listener) {
+      CancellableTask task = (CancellableTask) request.createTask(1, "transport", action.name(), TaskId.EMPTY_TASK_ID,
+          Map.of());
+      if ((Object) action == MappingAction.INSTANCE) {
+        ActionListener.completeWith(listener, () -> (R) TransportMappingAction.mapping(services,
+            (MappingRequest) request));
+      } else {
+        assertSame(EmbedAction.INSTANCE, action);
+        TransportEmbedAction.embed(services, (EmbedRequest) request, task::isCancelled,
+            (ActionListener<EmbedResponse>) listener);
+      }
+      return task;
+    }
+  }
 
   @Before
   public void registerHandlers() throws Exception {
-    services = TestModels.services(createTempDir(), r -> {
-      if (holdWork) {
-        held.add(r);
-      } else {
-        r.run();
-      }
-    }, 1_000);
-    for (var h : List.of(new RestEmbedAction(() -> services), new RestMappingAction(() -> services),
-        RestNodeReportAction.models(), RestNodeReportAction.stats())) {
+    dir = createTempDir();
+    services = TestModels.services(dir, Runnable::run, 1_000);
+    localActions = new LocalActions();
+    for (var h : List.of(RestNodeReportAction.models(), RestNodeReportAction.stats())) {
       controller().registerHandler(h);
     }
+  }
+
+  @After
+  public void closeClient() {
+    localActions.close();
   }
 
   private RestResponse send(RestRequest.Method method, String path, Map<String, String> params, String body) {
@@ -62,6 +113,23 @@ public class RestHandlersTests extends RestActionTestCase {
     }
     FakeRestRequest request = b.build();
     FakeRestChannel channel = new FakeRestChannel(request, true, 1);
+    if (path.endsWith("/_embed") || path.endsWith("/_mapping")) {
+      BaseRestHandler handler = path.endsWith("/_embed") ? new RestEmbedAction() : new RestMappingAction();
+      if (path.endsWith("/_mapping")) {
+        request.params().put("name", path.split("/")[4]);
+      }
+      try {
+        handler.handleRequest(request, channel, localActions);
+      } catch (Exception e) {
+        // as RestController answers a handler that throws
+        try {
+          channel.sendResponse(new BytesRestResponse(channel, e));
+        } catch (IOException io) {
+          throw new UncheckedIOException(io);
+        }
+      }
+      return channel.capturedResponse();
+    }
     ThreadContext context = verifyingClient.threadPool().getThreadContext();
     try (ThreadContext.StoredContext ignored = context.stashContext()) {
       controller().dispatchRequest(request, channel, context);
@@ -136,30 +204,16 @@ public class RestHandlersTests extends RestActionTestCase {
     });
   }
 
-  public void testAFullQueueAnswers429AndKeepsWhatItAccepted() {
-    holdWork = true;
-    String body = "{\"model\":\"m\",\"texts\":[\"" + "長い文。".repeat(200) + "\"]}";
-    assertNull("accepted and queued", send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), body));
-    RestResponse rejected = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(), body);
-    assertEquals(RestStatus.TOO_MANY_REQUESTS, rejected.status());
-    assertThat(rejected.content().utf8ToString(), containsString("queue_max_tokens"));
-    assertEquals(1, held.size());
-    assertEquals(1, services.queue().rejections());
-  }
-
-  public void testAQuestionSizedEmbedRunsInTheQueryLaneAndALargerOneWithBulkWork() throws Exception {
-    List<Runnable> bulk = new ArrayList<>();
-    services = TestModels.services(createTempDir(), bulk::add, Runnable::run, 1_000_000);
-    String question = "瑠璃色はどんな色？".repeat(10);
-    RestResponse answered = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
-        "{\"model\":\"m\",\"texts\":[\"" + question + "\"]}");
-    assertEquals("answered while bulk work waits", RestStatus.OK, answered.status());
-    String larger = "瑠".repeat((int) InferenceQueue.QUERY_SIZED_TOKENS);
-    assertNull("queued with bulk work", send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
-        "{\"model\":\"m\",\"texts\":[\"" + larger + "\"]}"));
-    assertEquals(1, bulk.size());
-    bulk.get(0).run();
-    assertEquals(0, services.queue().queuedTokens());
+  /** A model that cannot be compiled because the node's cache path is a file: the error does not name the path. */
+  public void testErrorsNameNoPathOfTheNode() throws Exception {
+    Files.writeString(dir.resolve("compiled"), "not a directory");
+    RestResponse r = send(RestRequest.Method.POST, "/_plugins/_modernbert/_embed", Map.of(),
+        "{\"model\":\"m\",\"texts\":[\"雨\"]}");
+    String body = r.content().utf8ToString();
+    assertEquals(body, RestStatus.INTERNAL_SERVER_ERROR, r.status());
+    assertThat(body, containsString("cannot compile the ONNX graph"));
+    assertThat(body, not(containsString(dir.toString())));
+    assertThat(body, not(containsString(dir.toRealPath().toString())));
   }
 
   /** The node-report action answered by this node's real report, as the transport layer would for one node. */

@@ -61,7 +61,7 @@ public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<Modern
   private static int dimension;
 
   /** Embeds with the real engine; a query without model uses the one model there is. */
-  static final QueryVectorSource VECTORS = (field, model, text, prefix, listener) ->
+  static final QueryVectorSource VECTORS = (field, model, text, prefix, indices, listener) ->
       embedder.embed(model == null ? TestModels.MODEL : model, text, prefix).whenComplete((v, e) -> {
         if (e == null) {
           listener.onResponse(v);

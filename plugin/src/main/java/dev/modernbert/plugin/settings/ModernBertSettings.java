@@ -1,4 +1,4 @@
-package dev.modernbert.plugin;
+package dev.modernbert.plugin.settings;
 
 import dev.modernbert.inference.download.HubEndpoint;
 import dev.modernbert.inference.engine.EngineSettings;

@@ -1,7 +1,8 @@
-package dev.modernbert.plugin;
+package dev.modernbert.plugin.settings;
 
 import static org.hamcrest.Matchers.containsString;
 
+import dev.modernbert.plugin.ModernBertPlugin;
 import org.opensearch.common.settings.Setting;
 import org.opensearch.common.settings.Settings;
 import org.opensearch.test.OpenSearchTestCase;
