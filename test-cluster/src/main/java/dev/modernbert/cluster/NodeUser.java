@@ -1,15 +1,22 @@
 package dev.modernbert.cluster;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * OpenSearch refuses to run as root. When this tool runs as root (as CI and these machines do), nodes run as
  * the unprivileged user {@value LocalCluster#NODE_USER}, created on first use, who owns each node's folder.
  */
 final class NodeUser {
+  /** useradd's exit status when the user exists: created meanwhile by another build step, which is fine. */
+  private static final int USER_EXISTS = 9;
+
   private NodeUser() {}
 
   static boolean isRoot() {
@@ -22,12 +29,23 @@ final class NodeUser {
       return;
     }
     if (exec(List.of("id", "-u", LocalCluster.NODE_USER)) != 0
-        && exec(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-            LocalCluster.NODE_USER)) != 0) {
+        && !Set.of(0, USER_EXISTS).contains(exec(List.of("useradd", "--system", "--no-create-home", "--shell",
+            "/usr/sbin/nologin", LocalCluster.NODE_USER)))) {
       throw new IOException("cannot create the user " + LocalCluster.NODE_USER + " to run OpenSearch as");
     }
     if (exec(List.of("chown", "-R", LocalCluster.NODE_USER + ":", dir.toString())) != 0) {
       throw new IOException("cannot give " + dir + " to " + LocalCluster.NODE_USER);
+    }
+    openPathTo(dir.toAbsolutePath().getParent());
+  }
+
+  /** Makes every folder above {@code dir} traversable: a node in a private folder (0700, /root) could not start. */
+  private static void openPathTo(Path dir) throws IOException {
+    for (Path p = dir; p != null && p.getParent() != null; p = p.getParent()) {
+      Set<PosixFilePermission> perms = new HashSet<>(Files.getPosixFilePermissions(p));
+      if (perms.add(PosixFilePermission.OTHERS_EXECUTE)) {
+        Files.setPosixFilePermissions(p, perms);
+      }
     }
   }
 
@@ -35,7 +53,9 @@ final class NodeUser {
   static Process launch(Path dir, List<String> command, String javaHome) throws IOException {
     List<String> full = new ArrayList<>();
     if (isRoot()) {
-      full.addAll(List.of("runuser", "-u", LocalCluster.NODE_USER, "--"));
+      // setpriv switches user without a PAM session, which runuser would open (and which can fail or stall)
+      full.addAll(List.of("setpriv", "--reuid=" + LocalCluster.NODE_USER, "--regid=" + LocalCluster.NODE_USER,
+          "--init-groups", "--"));
     }
     full.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)

@@ -1,5 +1,7 @@
 package dev.modernbert.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,11 +32,34 @@ class LocalClusterTest {
   }
 
   @Test
-  void aFreePortPasses() throws IOException {
+  void aPortIsRefusedWhileTakenAndAcceptedOnceFree() throws IOException {
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = taken.getLocalPort();
+      IOException e = assertThrows(IOException.class, () -> LocalCluster.requireFree(taken.getLocalPort(), "HTTP"));
+      assertEquals("HTTP port " + port + " on 127.0.0.1 is in use (another node or cluster still running?)",
+          e.getMessage());
     }
-    LocalCluster.requireFree(port, "HTTP");
+    assertDoesNotThrow(() -> LocalCluster.requireFree(port, "HTTP"));
+  }
+
+  @Test
+  void aStartSaysWhatItKeepsFromEarlierRunsAndWipingStartsEmpty() throws IOException {
+    Path missing = work.resolve("no-such.zip");
+    LocalCluster cluster = new LocalCluster(work.resolve("cluster"),
+        new LocalCluster.Artifacts(missing, missing, List.of(), missing));
+    assertEquals(List.of(), cluster.reusedState(2, null), "nothing yet");
+    Path node = work.resolve("cluster/node-1");
+    Files.createDirectories(node.resolve("data/nodes/0"));
+    Files.createDirectories(node.resolve("config/modernbert/models/old"));
+    Files.createDirectories(node.resolve("config/modernbert/models/ruri"));
+    Path modelDir = Files.createDirectories(work.resolve("models/ruri"));
+    List<String> reused = cluster.reusedState(2, modelDir.getParent());
+    assertEquals(2, reused.size(), reused.toString());
+    assertTrue(reused.get(0).startsWith("node-1: indexes, pipelines and cluster settings"), reused.get(0));
+    assertEquals("node-1: models of earlier runs [old]", reused.get(1), "ruri comes from --model-dir again");
+    cluster.wipeNodes();
+    assertTrue(Files.notExists(node));
+    assertEquals(List.of(), cluster.reusedState(2, modelDir.getParent()));
   }
 }
