@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.TextEmbedder;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.testing.Vectors;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Meaning survives the whole path. A real text encoder (bge-small-zh-v1.5, as an exported-ONNX folder) indexes
  * every JSQuAD validation paragraph through the processor, and JSQuAD's questions are asked with
  * {@code modernbert_knn}: Recall@10 is far above a random ranking, and the top-10 documents equal a brute-force
- * ranking of vectors computed by the {@code embed} command line outside OpenSearch.
+ * ranking of vectors the engine computes outside OpenSearch, as {@code ./modernbert embed} does (no prefix,
+ * normalized, the model's token limit).
  */
 class RetrievalCheckEndToEndIT {
   private static final int PORT = 9430;
@@ -75,14 +78,14 @@ class RetrievalCheckEndToEndIT {
   }
 
   @Test
-  void recallIsFarAboveRandomAndEqualsBruteForceOverTheCommandLinesVectors() throws Exception {
+  void recallIsFarAboveRandomAndEqualsBruteForceOverTheEnginesVectors() throws Exception {
     List<JsquadCorpus.Question> questions = IntStream.range(0, corpus.questions().size())
         .filter(i -> i % QUESTION_STRIDE == 0).mapToObj(corpus.questions()::get).toList();
     Map<String, List<String>> chunks = storedChunkTexts();
     List<String> texts = new ArrayList<>();
     chunks.values().forEach(texts::addAll);
     questions.forEach(q -> texts.add(q.text()));
-    List<float[]> vectors = embedWithTheCommandLine(texts);
+    List<float[]> vectors = embedOutsideTheNode(texts);
 
     Map<String, List<float[]>> chunkVectors = new LinkedHashMap<>();
     int next = 0;
@@ -128,28 +131,13 @@ class RetrievalCheckEndToEndIT {
     return out;
   }
 
-  /** {@code modernbert embed --jsonl} in its own JVM, as a user would run it. */
-  private static List<float[]> embedWithTheCommandLine(List<String> texts) throws Exception {
-    Path input = work.resolve("cli-input.jsonl");
-    StringBuilder lines = new StringBuilder();
-    for (String t : texts) {
-      lines.append(JsonFiles.mapper().writeValueAsString(t)).append('\n');
+  /** The engine's vectors of {@code texts}, in this JVM, with its own compile cache. */
+  private static List<float[]> embedOutsideTheNode(List<String> texts) {
+    try (LoadedModel m = LoadedModel.load(work.resolve("models").resolve(MODEL),
+        EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")))) {
+      return m.embedder(m.folder().maxTokens()).embed(texts, "", true).stream().map(TextEmbedder.Embedding::vector)
+          .toList();
     }
-    Files.writeString(input, lines, StandardCharsets.UTF_8);
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-        "dev.modernbert.tools.cli.Main", "embed", "--jsonl", "--model",
-        work.resolve("models").resolve(MODEL).toString())
-        .redirectInput(input.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    List<float[]> out = new ArrayList<>();
-    for (String line : new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-      if (!line.isBlank()) {
-        out.add(VectorJson.floats(JsonFiles.mapper().readTree(line).path("embedding")));
-      }
-    }
-    assertEquals(0, p.waitFor(), "modernbert embed");
-    assertEquals(texts.size(), out.size());
-    return out;
   }
 
   private static List<String> top10(String question) throws IOException {
