@@ -17,6 +17,7 @@ import dev.modernbert.plugin.action.EmbedAction;
 import dev.modernbert.plugin.action.MappingAction;
 import dev.modernbert.plugin.action.TransportEmbedAction;
 import dev.modernbert.plugin.action.TransportMappingAction;
+import dev.modernbert.plugin.analysis.JapaneseAnalysis;
 import dev.modernbert.plugin.ingest.IndexMappingVectorCheck;
 import dev.modernbert.plugin.nodes.ModelDownloadAction;
 import dev.modernbert.plugin.nodes.NodeReportAction;
@@ -34,6 +35,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.core.action.ActionResponse;
@@ -49,8 +51,12 @@ import org.opensearch.core.common.io.stream.NamedWriteableRegistry;
 import org.opensearch.core.xcontent.NamedXContentRegistry;
 import org.opensearch.env.Environment;
 import org.opensearch.env.NodeEnvironment;
+import org.opensearch.index.analysis.AnalyzerProvider;
+import org.opensearch.index.analysis.TokenizerFactory;
+import org.opensearch.indices.analysis.AnalysisModule.AnalysisProvider;
 import org.opensearch.ingest.Processor;
 import org.opensearch.plugins.ActionPlugin;
+import org.opensearch.plugins.AnalysisPlugin;
 import org.opensearch.plugins.IngestPlugin;
 import org.opensearch.plugins.Plugin;
 import org.opensearch.plugins.SearchPlugin;
@@ -70,7 +76,8 @@ import org.opensearch.watcher.ResourceWatcherService;
  * {@code <config>/modernbert/models/<name>/}. Inference runs on the plugin's own thread pools: one for ingest and
  * {@code _embed}, one for query texts.
  */
-public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin {
+public final class ModernBertPlugin extends Plugin implements IngestPlugin, ActionPlugin, SearchPlugin,
+    AnalysisPlugin {
   private final Settings settings;
   private final SetOnce<ModelRegistry> registry = new SetOnce<>();
   private final SetOnce<InferenceServices> services = new SetOnce<>();
@@ -141,6 +148,16 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
         new ActionHandler<>(ModelDownloadAction.INSTANCE, TransportModelDownloadAction.class),
         new ActionHandler<>(EmbedAction.INSTANCE, TransportEmbedAction.class),
         new ActionHandler<>(MappingAction.INSTANCE, TransportMappingAction.class));
+  }
+
+  @Override
+  public Map<String, AnalysisProvider<AnalyzerProvider<? extends Analyzer>>> getAnalyzers() {
+    return JapaneseAnalysis.analyzers();
+  }
+
+  @Override
+  public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
+    return JapaneseAnalysis.tokenizers();
   }
 
   @Override

@@ -25,8 +25,8 @@ public class PluginZipIT {
   /** Every file at the zip's root, by name without version. */
   private static final Set<String> EXPECTED = Set.of("plugin-descriptor.properties", "plugin-security.policy",
       "modernbert-search", "modernbert-inference", "modernbert-ingest-processor", "modernbert-knn-integration",
-      "onnxruntime", "tokenizers", "api", "gson", "jackson-databind", "jackson-annotations", "commons-compress",
-      "commons-codec", "commons-io");
+      "onnxruntime", "tokenizers", "lucene-analysis-kuromoji", "api", "gson", "jackson-databind", "jackson-annotations",
+      "commons-compress", "commons-codec", "commons-io");
   /** Packages of the project's jars that only tools and tests use. */
   private static final Pattern TOOL_OR_TEST = Pattern.compile(
       "dev/modernbert/(tools|cluster|inference/(cli|bench|random|reference|corpus|testing))/.*|.*(Test|Tests|IT)\\.class");

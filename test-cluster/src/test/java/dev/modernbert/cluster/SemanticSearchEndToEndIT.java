@@ -157,6 +157,38 @@ class SemanticSearchEndToEndIT {
     assertTrue(hybrid.toString().contains("semantic"), "named query reported: " + hybrid);
   }
 
+  /** The plugin's kuromoji analyzer on the node, in the recommended mapping, and BM25 over passages with it. */
+  @Test
+  void passagesAreFoundByTheirJapaneseWords() throws Exception {
+    JsonNode analyzed = http.post("/docs/_analyze", "{\"analyzer\":\"modernbert_ja\",\"text\":\"東京都に住んでいる\"}")
+        .body();
+    List<String> terms = new ArrayList<>();
+    analyzed.path("tokens").forEach(t -> terms.add(t.path("token").asText()));
+    assertEquals(List.of("東京", "都", "住む"), terms, analyzed.toString());
+    JsonNode mapping = http.get("/docs/_mapping").body().path("docs").path("mappings").path("properties");
+    assertEquals("modernbert_ja", mapping.path("body_chunks").path("properties").path("text").path("analyzer").asText());
+    assertEquals("modernbert_ja", mapping.path("body").path("analyzer").asText());
+
+    String passage = CHUNKS.get("d7").get(0).path("text").asText();
+    String word = "";
+    for (JsonNode t : http.post("/docs/_analyze", JsonFiles.mapper().createObjectNode()
+        .put("analyzer", "modernbert_ja").put("text", passage).toString()).body().path("tokens")) {
+      word = t.path("token").asText().length() > word.length() ? t.path("token").asText() : word;
+    }
+    JsonNode hits = search("{\"size\":20,\"_source\":false,\"query\":{\"nested\":{\"path\":\"body_chunks\","
+        + "\"query\":{\"match\":{\"body_chunks.text\":" + JsonFiles.mapper().writeValueAsString(word) + "}},"
+        + "\"inner_hits\":{\"_source\":[\"body_chunks.text\"]}}}}").path("hits");
+    List<String> ids = new ArrayList<>();
+    hits.forEach(h -> ids.add(h.path("_id").asText()));
+    assertTrue(ids.contains("d7"), "the passage's longest word " + word + " finds its document: " + ids);
+    for (JsonNode h : hits) {
+      if (h.path("_id").asText().equals("d7")) {
+        JsonNode passages = h.path("inner_hits").path("body_chunks").path("hits").path("hits");
+        assertTrue(passages.toString().contains(word), "the passage with " + word + " is among " + passages);
+      }
+    }
+  }
+
   @Test
   void modelDefaultsToThePipelinesAndRepeatsComeFromTheCache() throws Exception {
     String body = "{\"size\":3,\"_source\":false,\"query\":" + knn("富士山の高さは？", "") + "}";

@@ -1,5 +1,6 @@
 package dev.modernbert.plugin.action;
 
+import dev.modernbert.plugin.analysis.JapaneseAnalysis;
 import java.io.IOException;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -9,7 +10,8 @@ import org.opensearch.core.xcontent.XContentBuilder;
 
 /**
  * The index body (settings and mappings) for the {@code modernbert_embedding} processor, sent to
- * {@code PUT /<index>} as it is: the text field, nested chunks whose {@code embedding} is a lucene-engine
+ * {@code PUT /<index>} as it is: the text field and each chunk's text analyzed as Japanese (kuromoji, for BM25
+ * next to the vectors), nested chunks whose {@code embedding} is a lucene-engine
  * {@code knn_vector} of the model's dimension with cosine similarity, the document vector, and the model and its
  * document prefix as the mapping's {@code _meta}. The lucene engine is required: the faiss engine has no native
  * library in the Central k-NN zip.
@@ -54,9 +56,9 @@ public final class MappingResponse extends ActionResponse implements ToXContentO
     b.startObject("mappings");
     b.startObject("_meta").field("model", model).field("prefix", documentPrefix).endObject();
     b.startObject("properties");
-    b.startObject(field).field("type", "text").endObject();
+    b.startObject(field).field("type", "text").field("analyzer", JapaneseAnalysis.ANALYZER).endObject();
     b.startObject(field + "_chunks").field("type", "nested").startObject("properties");
-    b.startObject("text").field("type", "text").endObject();
+    b.startObject("text").field("type", "text").field("analyzer", JapaneseAnalysis.ANALYZER).endObject();
     for (String n : new String[] {"start", "end", "tokens", "element"}) {
       b.startObject(n).field("type", "integer").endObject();
     }
