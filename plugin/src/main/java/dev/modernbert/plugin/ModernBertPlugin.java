@@ -11,8 +11,10 @@ import dev.modernbert.ingest.EmbeddingProcessorFactory;
 import dev.modernbert.ingest.ModernBertEmbeddingProcessor;
 import dev.modernbert.inference.query.QueryEmbedder;
 import dev.modernbert.inference.query.QueryVectorCache;
+import dev.modernbert.knn.query.ModernBertHybridQueryBuilder;
 import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.knn.query.QueryVectorSource;
+import dev.modernbert.knn.query.RankFusionQueryBuilder;
 import dev.modernbert.plugin.action.EmbedAction;
 import dev.modernbert.plugin.action.MappingAction;
 import dev.modernbert.plugin.action.TransportEmbedAction;
@@ -164,7 +166,11 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
   public List<QuerySpec<?>> getQueries() {
     QueryVectorSource vectors = new NodeQueryVectors(clusterService::get, indexNames::get, queryEmbedder::get);
     return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, vectors),
-        p -> ModernBertKnnQueryBuilder.fromXContent(p, vectors)));
+        p -> ModernBertKnnQueryBuilder.fromXContent(p, vectors)),
+        new QuerySpec<>(ModernBertHybridQueryBuilder.NAME, in -> new ModernBertHybridQueryBuilder(in, vectors),
+        p -> ModernBertHybridQueryBuilder.fromXContent(p, vectors)),
+        new QuerySpec<>(RankFusionQueryBuilder.NAME, RankFusionQueryBuilder::new,
+            RankFusionQueryBuilder::fromXContent));
   }
 
   @Override

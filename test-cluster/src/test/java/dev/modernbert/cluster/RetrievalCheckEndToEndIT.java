@@ -114,6 +114,49 @@ class RetrievalCheckEndToEndIT {
     assertEquals(foundByBruteForce, foundByQuery, 0.02 * questions.size());
   }
 
+  /**
+   * Keyword (BM25 over the passages with the plugin's Japanese analyzer), meaning ({@code modernbert_knn}) and both
+   * ({@code modernbert_hybrid}, with equal weights and with BM25 weighted 2) on every third JSQuAD question:
+   * Recall@10 and MRR@10 of the paragraph that answers it, printed for BENCHMARKS.md. The fusion must find clearly
+   * more than meaning alone: what keywords add.
+   */
+  @Test
+  void hybridFindsMoreThanMeaningAlone() throws Exception {
+    List<JsquadCorpus.Question> questions = IntStream.range(0, corpus.questions().size()).filter(i -> i % 3 == 0)
+        .mapToObj(corpus.questions()::get).toList();
+    String[] kinds = {"bm25", "knn", "hybrid", "hybrid bm25_weight 2"};
+    double[] found = new double[kinds.length];
+    double[] reciprocalRank = new double[kinds.length];
+    for (JsquadCorpus.Question q : questions) {
+      String text = JsonFiles.mapper().writeValueAsString(q.text());
+      String[] bodies = {"{\"nested\":{\"path\":\"body_chunks\",\"score_mode\":\"max\",\"query\":{\"match\":"
+          + "{\"body_chunks.text\":" + text + "}}}}",
+          "{\"modernbert_knn\":{\"field\":\"body_chunks.embedding\",\"query_text\":" + text + ",\"k\":10}}",
+          "{\"modernbert_hybrid\":{\"field\":\"body_chunks.embedding\",\"query_text\":" + text + "}}",
+          "{\"modernbert_hybrid\":{\"field\":\"body_chunks.embedding\",\"query_text\":" + text
+              + ",\"bm25_weight\":2}}"};
+      for (int k = 0; k < kinds.length; k++) {
+        int rank = ids(bodies[k]).indexOf(String.valueOf(q.paragraph()));
+        found[k] += rank >= 0 ? 1 : 0;
+        reciprocalRank[k] += rank >= 0 ? 1.0 / (rank + 1) : 0;
+      }
+    }
+    for (int k = 0; k < kinds.length; k++) {
+      System.out.printf("retrieval quality: %s Recall@10 %.3f MRR@10 %.3f (%d questions)%n", kinds[k],
+          found[k] / questions.size(), reciprocalRank[k] / questions.size(), questions.size());
+    }
+    assertTrue(found[2] >= found[1] + 0.03 * questions.size(), "hybrid Recall@10 " + found[2] / questions.size()
+        + " against meaning alone " + found[1] / questions.size());
+  }
+
+  private static List<String> ids(String query) throws IOException {
+    Http.Response r = http.post("/jsquad/_search", "{\"size\":10,\"_source\":false,\"query\":" + query + "}");
+    assertEquals(200, r.status(), r.body().toString());
+    List<String> ids = new ArrayList<>();
+    r.body().path("hits").path("hits").forEach(h -> ids.add(h.path("_id").asText()));
+    return ids;
+  }
+
   /** Document id → the texts of its chunks as the processor stored them. */
   private static Map<String, List<String>> storedChunkTexts() throws IOException {
     Map<String, List<String>> out = new LinkedHashMap<>();
@@ -141,13 +184,8 @@ class RetrievalCheckEndToEndIT {
   }
 
   private static List<String> top10(String question) throws IOException {
-    Http.Response r = http.post("/jsquad/_search", "{\"size\":10,\"_source\":false,\"query\":{\"modernbert_knn\":{"
-        + "\"field\":\"body_chunks.embedding\",\"query_text\":" + JsonFiles.mapper().writeValueAsString(question)
-        + ",\"k\":10}}}");
-    assertEquals(200, r.status(), r.body().toString());
-    List<String> ids = new ArrayList<>();
-    r.body().path("hits").path("hits").forEach(h -> ids.add(h.path("_id").asText()));
-    return ids;
+    return ids("{\"modernbert_knn\":{\"field\":\"body_chunks.embedding\",\"query_text\":"
+        + JsonFiles.mapper().writeValueAsString(question) + ",\"k\":10}}");
   }
 
   private static List<String> bruteForceTop10(float[] q, Map<String, List<float[]>> chunkVectors) {

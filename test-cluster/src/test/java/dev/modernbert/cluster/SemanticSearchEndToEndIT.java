@@ -48,15 +48,7 @@ class SemanticSearchEndToEndIT {
     ((ObjectNode) index.path("mappings").path("properties")).putObject("lang").put("type", "keyword");
     IndexSetup.createIndex(http, "docs", index);
 
-    JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    StringBuilder bulk = new StringBuilder();
-    for (int i = 0; i < DOCS; i++) {
-      ObjectNode doc = JsonFiles.mapper().createObjectNode();
-      doc.put("body", corpus.paragraphs().get(i).text()).put("lang", i % 2 == 0 ? "ja" : "other");
-      bulk.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n").append(doc).append('\n');
-    }
-    Http.Response r = http.bulk("/docs/_bulk?refresh=true", bulk.toString());
-    assertFalse(r.body().path("errors").asBoolean(), r.body().toString());
+    indexDocuments("docs");
     JsonNode all = http.post("/docs/_search", "{\"size\":" + DOCS + ",\"_source\":[\"body_chunks\"]}").body();
     for (JsonNode hit : all.path("hits").path("hits")) {
       List<JsonNode> chunks = new ArrayList<>();
@@ -64,6 +56,19 @@ class SemanticSearchEndToEndIT {
       CHUNKS.put(hit.path("_id").asText(), chunks);
     }
     assertEquals(DOCS, CHUNKS.size());
+  }
+
+  /** The first {@link #DOCS} JSQuAD paragraphs, every other one in {@code lang} ja, through the pipeline. */
+  private static void indexDocuments(String index) throws Exception {
+    JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < DOCS; i++) {
+      ObjectNode doc = JsonFiles.mapper().createObjectNode();
+      doc.put("body", corpus.paragraphs().get(i).text()).put("lang", i % 2 == 0 ? "ja" : "other");
+      bulk.append("{\"index\":{\"_id\":\"d").append(i).append("\"}}\n").append(doc).append('\n');
+    }
+    Http.Response r = http.bulk("/" + index + "/_bulk?refresh=true", bulk.toString());
+    assertFalse(r.body().path("errors").asBoolean(), r.body().toString());
   }
 
   @AfterAll
@@ -74,7 +79,11 @@ class SemanticSearchEndToEndIT {
   }
 
   private static JsonNode search(String query) throws Exception {
-    Http.Response r = http.post("/docs/_search", query);
+    return searchIn("docs", query);
+  }
+
+  private static JsonNode searchIn(String index, String query) throws Exception {
+    Http.Response r = http.post("/" + index + "/_search", query);
     assertEquals(200, r.status(), r.body().toString());
     return r.body().path("hits");
   }
@@ -189,6 +198,63 @@ class SemanticSearchEndToEndIT {
     }
   }
 
+  private static String hybrid(String text, String extra) {
+    return "{\"modernbert_hybrid\":{\"field\":\"body_chunks.embedding\",\"query_text\":" + JsonFiles.mapper()
+        .valueToTree(text) + extra + "}}";
+  }
+
+  private static List<String> ids(JsonNode hits) {
+    List<String> ids = new ArrayList<>();
+    hits.path("hits").forEach(h -> ids.add(h.path("_id").asText()));
+    return ids;
+  }
+
+  /**
+   * Each side of the fusion alone ranks documents as its own query does: with the keyword weight 0, by their best
+   * passage's vector (brute force over the stored vectors); with the vector weight 0, as BM25 over the passages.
+   * Both together return the best passages, work under a bool filter, and bad settings answer 400.
+   */
+  @Test
+  void hybridFusesTheVectorAndKeywordRankingsOfThePassages() throws Exception {
+    // the fusion runs per shard: on one shard it is the fusion of the index's rankings, which is checked here
+    ObjectNode oneShard = IndexSetup.indexBody(http, MODEL, "mb", 1, 0);
+    ((ObjectNode) oneShard.path("mappings").path("properties")).putObject("lang").put("type", "keyword");
+    IndexSetup.createIndex(http, "docs1", oneShard);
+    indexDocuments("docs1");
+    String question = "川の長さはどれくらいですか";
+    List<String> byVector = ids(searchIn("docs1", "{\"size\":10,\"_source\":false,\"query\":"
+        + hybrid(question, ",\"bm25_weight\":0,\"knn_depth\":10000") + "}"));
+    List<String> expected = bruteForce(queryVector(question, "検索クエリ: ")).stream().limit(10)
+        .map(Map.Entry::getKey).toList();
+    assertEquals(expected, byVector);
+
+    List<String> byKeyword = ids(searchIn("docs1", "{\"size\":10,\"_source\":false,\"query\":"
+        + hybrid(question, ",\"knn_weight\":0,\"bm25_depth\":10000") + "}"));
+    List<String> bm25 = ids(searchIn("docs1", "{\"size\":10,\"_source\":false,\"query\":{\"nested\":{\"path\":"
+        + "\"body_chunks\",\"score_mode\":\"max\",\"query\":{\"match\":{\"body_chunks.text\":"
+        + JsonFiles.mapper().valueToTree(question) + "}}}}}"));
+    assertEquals(bm25, byKeyword);
+
+    JsonNode both = searchIn("docs1", "{\"size\":5,\"_source\":[\"lang\"],\"query\":{\"bool\":{\"must\":" + hybrid(question,
+        ",\"inner_hits\":{\"size\":2}") + ",\"filter\":{\"term\":{\"lang\":\"ja\"}}}}}");
+    assertEquals(5, both.path("hits").size());
+    for (JsonNode h : both.path("hits")) {
+      assertEquals("ja", h.path("_source").path("lang").asText());
+      JsonNode passage = h.path("inner_hits").path("body_chunks").path("hits").path("hits").get(0).path("_source");
+      assertTrue(passage.path("end").asInt() > passage.path("start").asInt(), passage.toString());
+      assertFalse(passage.has("embedding"), "passages come without their vectors");
+    }
+    Http.Response explained = http.post("/docs1/_explain/" + byVector.get(0), "{\"query\":"
+        + hybrid(question, "") + "}");
+    assertEquals(200, explained.status(), explained.body().toString());
+    assertTrue(explained.body().path("matched").asBoolean(), explained.body().toString());
+    assertTrue(explained.body().toString().contains("reciprocal rank fusion"), explained.body().toString());
+    for (String bad : new String[] {",\"knn_depth\":0", ",\"rank_constant\":0", ",\"text_field\":\"lang\""}) {
+      Http.Response r = http.post("/docs1/_search", "{\"query\":" + hybrid(question, bad) + "}");
+      assertEquals(400, r.status(), bad + ": " + r.body());
+    }
+  }
+
   @Test
   void modelDefaultsToThePipelinesAndRepeatsComeFromTheCache() throws Exception {
     String body = "{\"size\":3,\"_source\":false,\"query\":" + knn("富士山の高さは？", "") + "}";
@@ -238,6 +304,7 @@ class SemanticSearchEndToEndIT {
     String faiss = "{\"settings\":{\"index.knn\":true,\"index.default_pipeline\":\"mb\",\"number_of_replicas\":0},"
         + "\"mappings\":{\"properties\":{\"body\":{\"type\":\"text\"},\"body_chunks\":{\"type\":\"nested\","
         + "\"properties\":{\"embedding\":{\"type\":\"knn_vector\",\"dimension\":64}}}}}}";
+    http.delete("/faiss-docs");
     assertEquals(200, http.put("/faiss-docs", faiss).status());
     Http.Response doc = http.post("/faiss-docs/_doc/1?refresh=true", "{\"body\":\"文書です。\"}");
     assertEquals(400, doc.status(), doc.body().toString());

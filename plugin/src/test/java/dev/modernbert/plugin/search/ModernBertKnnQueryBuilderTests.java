@@ -54,89 +54,7 @@ import org.junit.BeforeClass;
  * rewrite embeds the text with a real (random-weight) model and produces the k-NN query — nested, parent-scored
  * by the best chunk, for a field inside a nested object.
  */
-public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<ModernBertKnnQueryBuilder> {
-  private static final String NESTED_FIELD = "chunks.embedding";
-  private static final String FLAT_FIELD = "doc_vector";
-  private static QueryEmbedder embedder;
-  private static int dimension;
-
-  /** Embeds with the real engine; a query without model uses the one model there is. */
-  static final QueryVectorSource VECTORS = (field, model, text, prefix, indices, listener) ->
-      embedder.embed(model == null ? TestModels.MODEL : model, text, prefix).whenComplete((v, e) -> {
-        if (e == null) {
-          listener.onResponse(v);
-        } else {
-          listener.onFailure((Exception) e);
-        }
-      });
-
-  /** Registers the query as the plugin does, over {@link #VECTORS}. */
-  public static final class QueryPlugin extends Plugin implements SearchPlugin {
-    @Override
-    public List<QuerySpec<?>> getQueries() {
-      return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, VECTORS),
-          p -> ModernBertKnnQueryBuilder.fromXContent(p, VECTORS)));
-    }
-  }
-
-  private static ThreadPool threadPool;
-  private static ClusterService clusterService;
-
-  /** What KNNPlugin.createComponents sets up on a node: its settings, read by its mapper and query. */
-  @BeforeClass
-  public static void knnServices() {
-    threadPool = new TestThreadPool("knn");
-    Set<Setting<?>> settings = new HashSet<>(ClusterSettings.BUILT_IN_CLUSTER_SETTINGS);
-    new KNNPlugin().getSettings().stream().filter(Setting::hasNodeScope).forEach(settings::add);
-    clusterService = ClusterServiceUtils.createClusterService(threadPool,
-        new DiscoveryNode("node", buildNewFakeTransportAddress(), Version.CURRENT),
-        new ClusterSettings(Settings.EMPTY, settings));
-    ModelDao.OpenSearchKNNModelDao.initialize(null, clusterService, Settings.EMPTY);
-    KNNSettings.state().setClusterService(clusterService);
-  }
-
-  /** The test index in the cluster state: k-NN reads its settings when it builds a query. */
-  @Before
-  public void indexInClusterState() {
-    IndexMetadata index = IndexMetadata.builder(getIndex().getName()).settings(Settings.builder()
-        .put(indexSettings().getSettings()).put(IndexMetadata.SETTING_NUMBER_OF_SHARDS, 1)
-        .put(IndexMetadata.SETTING_NUMBER_OF_REPLICAS, 0)).build();
-    ClusterServiceUtils.setState(clusterService, ClusterState.builder(clusterService.state())
-        .metadata(Metadata.builder().put(index, false)));
-  }
-
-  @AfterClass
-  public static void stopKnnServices() {
-    clusterService.close();
-    ThreadPool.terminate(threadPool, 10, TimeUnit.SECONDS);
-  }
-
-  @BeforeClass
-  public static void randomModel() throws IOException {
-    InferenceServices services = TestModels.services(createTempDir(), Runnable::run, 1_000_000);
-    dimension = services.registry().describe(TestModels.MODEL).hiddenSize();
-    embedder = new QueryEmbedder(services, new QueryVectorCache(100));
-  }
-
-  @Override
-  protected Collection<Class<? extends Plugin>> getPlugins() {
-    return List.of(QueryPlugin.class, KNNPlugin.class, TestGeoShapeFieldMapperPlugin.class);
-  }
-
-  @Override
-  protected Settings createTestIndexSettings() {
-    return Settings.builder().put(super.createTestIndexSettings()).put("index.knn", true).build();
-  }
-
-  @Override
-  protected void initializeAdditionalMappings(MapperService mapperService) throws IOException {
-    String vector = "{\"type\":\"knn_vector\",\"dimension\":" + dimension
-        + ",\"method\":{\"name\":\"hnsw\",\"engine\":\"lucene\",\"space_type\":\"cosinesimil\"}}";
-    mapperService.merge("_doc", new CompressedXContent("{\"properties\":{\"chunks\":{\"type\":\"nested\","
-        + "\"properties\":{\"text\":{\"type\":\"text\"},\"embedding\":" + vector + "}},\"" + FLAT_FIELD + "\":" + vector
-        + "}}"), MapperService.MergeReason.MAPPING_UPDATE);
-  }
-
+public class ModernBertKnnQueryBuilderTests extends TextEmbeddingQueryTestCase<ModernBertKnnQueryBuilder> {
   @Override
   protected ModernBertKnnQueryBuilder doCreateTestQueryBuilder() {
     boolean nested = randomBoolean();
@@ -172,14 +90,6 @@ public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<Modern
     } else {
       assertThat(query.getClass().getName(), containsString("org.opensearch.knn"));
     }
-  }
-
-  /** Without its rewrite (which embeds the text) the query cannot run. */
-  @Override
-  public void testMustRewrite() throws IOException {
-    QueryShardContext context = createShardContext();
-    IllegalStateException e = expectThrows(IllegalStateException.class, () -> createTestQueryBuilder().toQuery(context));
-    assertThat(e.getMessage(), containsString("must be rewritten"));
   }
 
   public void testRewriteEmbedsTheTextWithTheModelsQueryPrefix() throws Exception {

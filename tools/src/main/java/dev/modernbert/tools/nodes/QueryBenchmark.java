@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code ./modernbert bench query [--shape 30m] [--chunks 10000,100000] [--queries 200]}: latency of
  * {@code modernbert_knn} on a real node over indexes of that many nested chunks, split into its parts. For each
  * index size and each question in turn: the plain k-NN query with the question's vector given (the k-NN part),
- * {@code modernbert_knn} with its text, which the node has never seen (cold: embedding + k-NN), and the same text
- * again (cached: the vector comes from the query cache). The three kinds alternate so that the node's warming up
+ * {@code modernbert_knn} with its text, which the node has never seen (cold: embedding + k-NN), the same text
+ * again (cached: the vector comes from the query cache), and {@code modernbert_hybrid} with it (cached vector, plus
+ * BM25 over the chunks' JSQuAD texts and the fusion). The kinds alternate so that the node's warming up
  * and background merges weigh on each alike; the same loop on other questions warms the node up first. Then other
  * new texts while a client keeps indexing JSQuAD paragraphs through the {@code modernbert_embedding} pipeline
  * (queries and ingest share the node's inference), then other new texts from {@value #CLIENTS} query clients at
@@ -73,12 +74,13 @@ final class QueryBenchmark {
     int dim = node.createIndex(index, null, body -> ((ObjectNode) body.get("mappings")).putObject("_source")
         .putArray("excludes").add("body_chunks.embedding")).path("mappings").path("properties").path("body_vector")
         .path("dimension").asInt();
-    indexRandomChunks(http, index, chunks, dim);
+    indexRandomChunks(http, index, chunks, dim, paragraphs);
     System.out.printf("%-9s %-30s %9s %9s %9s %11s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms", "queries");
     timeAlternating(http, index, model, queryPrefix, questions.warmUp());
     double[][] alone = timeAlternating(http, index, model, queryPrefix, questions.alone());
     report(rows, chunks, "k-NN only (vector given)", alone[0]);
     report(rows, chunks, "modernbert_knn, cached", alone[2]);
+    report(rows, chunks, "modernbert_hybrid, cached", alone[3]);
     report(rows, chunks, "modernbert_knn, cold", alone[1]);
     node.createIndex("load-" + chunks, "bench", body -> { });
     double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
@@ -93,7 +95,8 @@ final class QueryBenchmark {
 
   /**
    * For each question in turn, the milliseconds of the k-NN query with its vector given, of {@code modernbert_knn}
-   * with its text (new to the node: {@code _embed} does not fill the query cache) and of the same again (cached).
+   * with its text (new to the node: {@code _embed} does not fill the query cache), of the same again (cached), and
+   * of {@code modernbert_hybrid} with the same text (its vector cached: the fusion's own cost, BM25 included).
    * The given vectors are embedded with {@code queryPrefix}, the model's, as {@code modernbert_knn} embeds its text.
    */
   private static double[][] timeAlternating(Http http, String index, String model, String queryPrefix,
@@ -106,7 +109,9 @@ final class QueryBenchmark {
           .path("embedding")));
     }
     List<String> text = questions.stream().map(q -> textQuery(model, q)).toList();
-    return inTurn(http, List.of(new Searches(index, knn), new Searches(index, text), new Searches(index, text)));
+    List<String> hybrid = questions.stream().map(q -> hybridQuery(model, q)).toList();
+    return inTurn(http, List.of(new Searches(index, knn), new Searches(index, text), new Searches(index, text),
+        new Searches(index, hybrid)));
   }
 
   /** One kind of search: the index it asks and its body for each question. */
@@ -162,7 +167,9 @@ final class QueryBenchmark {
     double[] run() throws IOException;
   }
 
-  private static void indexRandomChunks(Http http, String index, int chunks, int dim) throws IOException {
+  /** Random unit vectors for chunks whose texts are JSQuAD paragraphs, so that BM25 has Japanese to rank. */
+  private static void indexRandomChunks(Http http, String index, int chunks, int dim, List<String> paragraphs)
+      throws IOException {
     Random random = new Random(42);
     long t0 = System.nanoTime();
     StringBuilder bulk = new StringBuilder();
@@ -170,6 +177,8 @@ final class QueryBenchmark {
       bulk.append("{\"index\":{\"_id\":\"").append(doc).append("\"}}\n{\"body_chunks\":[");
       for (int c = 0; c < CHUNKS_PER_DOC; c++) {
         bulk.append(c == 0 ? "" : ",").append("{\"start\":").append(c).append(",\"end\":").append(c + 1)
+            .append(",\"text\":").append(JsonFiles.mapper().valueToTree(
+                paragraphs.get((doc * CHUNKS_PER_DOC + c) % paragraphs.size())))
             .append(",\"embedding\":").append(Arrays.toString(unitVector(random, dim))).append('}');
       }
       bulk.append("]}\n");
@@ -220,6 +229,14 @@ final class QueryBenchmark {
     if (prefix != null) {
       knn.put("prefix", prefix);
     }
+    return body.toString();
+  }
+
+  /** A {@code modernbert_hybrid} search for the 10 best documents, with the fusion's defaults. */
+  static String hybridQuery(String model, String question) {
+    ObjectNode body = JsonFiles.mapper().createObjectNode().put("size", 10).put("_source", false);
+    body.putObject("query").putObject("modernbert_hybrid").put("field", "body_chunks.embedding").put("model", model)
+        .put("query_text", question);
     return body.toString();
   }
 

@@ -1,0 +1,205 @@
+package dev.modernbert.knn.query;
+
+import dev.modernbert.knn.mapping.VectorFieldMappings;
+import java.io.IOException;
+import java.util.Objects;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.join.ScoreMode;
+import org.opensearch.core.ParseField;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.mapper.MappedFieldType;
+import org.opensearch.index.query.InnerHitBuilder;
+import org.opensearch.index.query.NestedQueryBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryShardContext;
+
+/**
+ * {@code modernbert_hybrid}: the passages ranked by meaning and by keyword, fused. The text is embedded as for
+ * {@code modernbert_knn}; on each shard the passages' vectors ({@code field}, k-NN) and their text
+ * ({@code text_field}, BM25 with the field's analyzer, e.g. {@code modernbert_ja}) each rank the shard's passages
+ * to their depth, and reciprocal rank fusion ({@link RankFusion}) merges the two rankings. When the field lies
+ * inside a {@code nested} path, documents are scored by their best passage and {@code inner_hits} returns the
+ * best passages, as {@code modernbert_knn} does. The fusion runs per shard: with one shard it is the fusion of
+ * the index's rankings.
+ */
+public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilder<ModernBertHybridQueryBuilder> {
+  public static final String NAME = "modernbert_hybrid";
+
+  private static final ParseField INNER_HITS = new ParseField("inner_hits");
+
+  private String textField;
+  private RankFusion fusion = RankFusion.DEFAULTS;
+
+  public ModernBertHybridQueryBuilder(String field, String queryText, QueryVectorSource vectors) {
+    super(NAME, field, queryText, vectors);
+  }
+
+  public ModernBertHybridQueryBuilder(StreamInput in, QueryVectorSource vectors) throws IOException {
+    super(in, vectors);
+    textField = in.readOptionalString();
+    fusion = readFusion(in);
+  }
+
+  @Override
+  protected void writeOwnFields(StreamOutput out) throws IOException {
+    out.writeOptionalString(textField);
+    writeFusion(out, fusion);
+  }
+
+  static RankFusion readFusion(StreamInput in) throws IOException {
+    return new RankFusion(in.readVInt(), in.readVInt(), in.readVInt(), in.readFloat(), in.readFloat());
+  }
+
+  static void writeFusion(StreamOutput out, RankFusion f) throws IOException {
+    out.writeVInt(f.vectorDepth());
+    out.writeVInt(f.keywordDepth());
+    out.writeVInt(f.rankConstant());
+    out.writeFloat(f.vectorWeight());
+    out.writeFloat(f.keywordWeight());
+  }
+
+  static void fusionXContent(XContentBuilder b, RankFusion f) throws IOException {
+    b.field("knn_depth", f.vectorDepth()).field("bm25_depth", f.keywordDepth()).field("rank_constant", f.rankConstant())
+        .field("knn_weight", f.vectorWeight()).field("bm25_weight", f.keywordWeight());
+  }
+
+  /** The text field ranked by BM25; by default the {@code text} of the passages that hold {@code field}. */
+  public ModernBertHybridQueryBuilder textField(String textField) {
+    this.textField = textField;
+    return this;
+  }
+
+  public ModernBertHybridQueryBuilder fusion(RankFusion fusion) {
+    this.fusion = Objects.requireNonNull(fusion);
+    return this;
+  }
+
+  @Override
+  public String getWriteableName() {
+    return NAME;
+  }
+
+  @Override
+  protected ModernBertHybridQueryBuilder withVector(float[] v) {
+    return copyShared(new ModernBertHybridQueryBuilder(field, queryText, vectors()).textField(textField)
+        .fusion(fusion), v);
+  }
+
+  @Override
+  protected QueryBuilder shardQuery(QueryShardContext shard) {
+    VectorFieldMappings.requireLuceneVector(field, shard.fieldMapper(field), vector.length);
+    String path = nestedPath(shard);
+    requireNestedForInnerHits(path);
+    String text = textField(path, shard);
+    QueryBuilder fused = new RankFusionQueryBuilder(field, vector, text, queryText, fusion);
+    if (path == null) {
+      return fused;
+    }
+    NestedQueryBuilder nested = new NestedQueryBuilder(path, fused, ScoreMode.Max);
+    if (innerHits != null) {
+      nested.innerHit(passages(path));
+    }
+    return nested;
+  }
+
+  /** The text field to rank by BM25, checked: a text field of this index, beside the vectors in their passages. */
+  private String textField(String path, QueryShardContext shard) {
+    String text = textField != null ? textField : path != null ? path + ".text" : null;
+    if (text == null) {
+      throw new IllegalArgumentException("[" + NAME + "] needs [text_field] when [field] is not inside a nested field");
+    }
+    MappedFieldType type = shard.fieldMapper(text);
+    if (type == null || !type.typeName().equals("text")) {
+      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be a text field of index ["
+          + shard.index().getName() + "], but it is " + (type == null ? "not mapped" : "of type " + type.typeName()));
+    }
+    if (path != null && !text.startsWith(path + ".")) {
+      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be inside [" + path
+          + "], the nested passages that hold [" + field + "], so that each passage is ranked by its own text");
+    }
+    return text;
+  }
+
+  @Override
+  protected void doXContent(XContentBuilder b, Params params) throws IOException {
+    b.startObject(NAME);
+    sharedXContent(b);
+    if (textField != null) {
+      b.field("text_field", textField);
+    }
+    fusionXContent(b, fusion);
+    closingXContent(b, params);
+    b.endObject();
+  }
+
+  /** Parses the query's JSON body (the object inside {@code "modernbert_hybrid"}). */
+  public static ModernBertHybridQueryBuilder fromXContent(XContentParser p, QueryVectorSource vectors)
+      throws IOException {
+    String field = null;
+    String text = null;
+    String model = null;
+    String prefix = null;
+    String textField = null;
+    RankFusion d = RankFusion.DEFAULTS;
+    int vectorDepth = d.vectorDepth();
+    int keywordDepth = d.keywordDepth();
+    int rankConstant = d.rankConstant();
+    float vectorWeight = d.vectorWeight();
+    float keywordWeight = d.keywordWeight();
+    InnerHitBuilder innerHits = null;
+    float boost = DEFAULT_BOOST;
+    String name = null;
+    String current = null;
+    for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
+      if (t == XContentParser.Token.FIELD_NAME) {
+        current = p.currentName();
+      } else if (t == XContentParser.Token.START_OBJECT && INNER_HITS.match(current, p.getDeprecationHandler())) {
+        innerHits = InnerHitBuilder.fromXContent(p);
+      } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
+        switch (current) {
+          case "field" -> field = p.text();
+          case "query_text" -> text = p.text();
+          case "model" -> model = p.textOrNull();
+          case "prefix" -> prefix = p.textOrNull();
+          case "text_field" -> textField = p.textOrNull();
+          case "knn_depth" -> vectorDepth = p.intValue();
+          case "bm25_depth" -> keywordDepth = p.intValue();
+          case "rank_constant" -> rankConstant = p.intValue();
+          case "knn_weight" -> vectorWeight = p.floatValue();
+          case "bm25_weight" -> keywordWeight = p.floatValue();
+          case "boost" -> boost = p.floatValue();
+          case "_name" -> name = p.text();
+          default -> throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "]");
+        }
+      } else {
+        throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "] as " + t);
+      }
+    }
+    try {
+      return new ModernBertHybridQueryBuilder(field, text, vectors).model(model).prefix(prefix).textField(textField)
+          .fusion(new RankFusion(vectorDepth, keywordDepth, rankConstant, vectorWeight, keywordWeight))
+          .innerHit(innerHits).boost(boost).queryName(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected Query doToQuery(QueryShardContext context) {
+    throw new IllegalStateException("[" + NAME + "] must be rewritten before it is run");
+  }
+
+  @Override
+  protected boolean doEquals(ModernBertHybridQueryBuilder o) {
+    return sharedEquals(o) && Objects.equals(textField, o.textField) && fusion.equals(o.fusion);
+  }
+
+  @Override
+  protected int doHashCode() {
+    return Objects.hash(sharedHashCode(), textField, fusion);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.modernbert.knn.query;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.core.common.io.stream.StreamInput;
+import org.opensearch.core.common.io.stream.StreamOutput;
+import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
+import org.opensearch.index.query.AbstractQueryBuilder;
+import org.opensearch.index.query.MatchQueryBuilder;
+import org.opensearch.index.query.QueryShardContext;
+
+/**
+ * {@code modernbert_rank_fusion}: what {@code modernbert_hybrid} becomes on a shard, inside the {@code nested}
+ * query of the passages, with the vector given: the passages ranked by their vector (k-NN on the lucene-engine
+ * field) and by their text (BM25 {@code match}), fused by reciprocal rank. Registered like any query, so that it
+ * crosses the wire; a client may also send it with a vector of its own.
+ */
+public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusionQueryBuilder> {
+  public static final String NAME = "modernbert_rank_fusion";
+
+  private final String vectorField;
+  private final float[] vector;
+  private final String textField;
+  private final String text;
+  private final RankFusion fusion;
+
+  public RankFusionQueryBuilder(String vectorField, float[] vector, String textField, String text,
+      RankFusion fusion) {
+    if (vectorField == null || vector == null || vector.length == 0 || textField == null || text == null) {
+      throw new IllegalArgumentException("[" + NAME + "] requires [field], a non-empty [vector], [text_field] and "
+          + "[query_text]");
+    }
+    this.vectorField = vectorField;
+    this.vector = vector.clone();
+    this.textField = textField;
+    this.text = text;
+    this.fusion = fusion;
+  }
+
+  public RankFusionQueryBuilder(StreamInput in) throws IOException {
+    super(in);
+    vectorField = in.readString();
+    vector = in.readFloatArray();
+    textField = in.readString();
+    text = in.readString();
+    fusion = ModernBertHybridQueryBuilder.readFusion(in);
+  }
+
+  @Override
+  protected void doWriteTo(StreamOutput out) throws IOException {
+    out.writeString(vectorField);
+    out.writeFloatArray(vector);
+    out.writeString(textField);
+    out.writeString(text);
+    ModernBertHybridQueryBuilder.writeFusion(out, fusion);
+  }
+
+  @Override
+  protected Query doToQuery(QueryShardContext context) throws IOException {
+    Query byVector = new KnnFloatVectorQuery(vectorField, vector, fusion.vectorDepth());
+    Query byText = new MatchQueryBuilder(textField, text).toQuery(context);
+    return new ReciprocalRankFusionQuery(byVector, byText, fusion);
+  }
+
+  @Override
+  protected void doXContent(XContentBuilder b, Params params) throws IOException {
+    b.startObject(NAME).field("field", vectorField).array("vector", vector).field("text_field", textField)
+        .field("query_text", text);
+    ModernBertHybridQueryBuilder.fusionXContent(b, fusion);
+    printBoostAndQueryName(b);
+    b.endObject();
+  }
+
+  /** Parses the query's JSON body (the object inside {@code "modernbert_rank_fusion"}). */
+  public static RankFusionQueryBuilder fromXContent(XContentParser p) throws IOException {
+    String field = null;
+    float[] vector = null;
+    String textField = null;
+    String text = null;
+    RankFusion d = RankFusion.DEFAULTS;
+    int[] ints = {d.vectorDepth(), d.keywordDepth(), d.rankConstant()};
+    float[] weights = {d.vectorWeight(), d.keywordWeight()};
+    float boost = DEFAULT_BOOST;
+    String name = null;
+    String current = null;
+    for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
+      if (t == XContentParser.Token.FIELD_NAME) {
+        current = p.currentName();
+      } else if (t == XContentParser.Token.START_ARRAY && "vector".equals(current)) {
+        List<Float> values = new ArrayList<>();
+        while (p.nextToken() != XContentParser.Token.END_ARRAY) {
+          values.add(p.floatValue());
+        }
+        vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+          vector[i] = values.get(i);
+        }
+      } else if (t.isValue()) {
+        switch (current) {
+          case "field" -> field = p.text();
+          case "text_field" -> textField = p.text();
+          case "query_text" -> text = p.text();
+          case "knn_depth" -> ints[0] = p.intValue();
+          case "bm25_depth" -> ints[1] = p.intValue();
+          case "rank_constant" -> ints[2] = p.intValue();
+          case "knn_weight" -> weights[0] = p.floatValue();
+          case "bm25_weight" -> weights[1] = p.floatValue();
+          case "boost" -> boost = p.floatValue();
+          case "_name" -> name = p.text();
+          default -> throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "]");
+        }
+      } else {
+        throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "] as " + t);
+      }
+    }
+    try {
+      return new RankFusionQueryBuilder(field, vector, textField, text,
+          new RankFusion(ints[0], ints[1], ints[2], weights[0], weights[1])).boost(boost).queryName(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public String getWriteableName() {
+    return NAME;
+  }
+
+  @Override
+  protected boolean doEquals(RankFusionQueryBuilder o) {
+    return vectorField.equals(o.vectorField) && Arrays.equals(vector, o.vector) && textField.equals(o.textField)
+        && text.equals(o.text) && fusion.equals(o.fusion);
+  }
+
+  @Override
+  protected int doHashCode() {
+    return Objects.hash(vectorField, Arrays.hashCode(vector), textField, text, fusion);
+  }
+}

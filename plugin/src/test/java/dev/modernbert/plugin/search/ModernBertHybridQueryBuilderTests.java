@@ -1,0 +1,99 @@
+package dev.modernbert.plugin.search;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.instanceOf;
+
+import dev.modernbert.knn.query.ModernBertHybridQueryBuilder;
+import dev.modernbert.knn.query.RankFusion;
+import org.apache.lucene.search.Query;
+import org.opensearch.core.common.ParsingException;
+import org.opensearch.index.query.BaseQueryRewriteContext;
+import org.opensearch.index.query.InnerHitBuilder;
+import org.opensearch.index.query.QueryBuilder;
+import org.opensearch.index.query.QueryShardContext;
+import org.opensearch.index.search.OpenSearchToParentBlockJoinQuery;
+
+/**
+ * {@code modernbert_hybrid} on OpenSearch's query test harness: random queries round-trip through JSON and the
+ * wire, rewrite embeds the text with a real (random-weight) model, and on a shard the query becomes the rank
+ * fusion of the passages' k-NN and BM25 rankings — inside the nested query of the passages, or over documents.
+ */
+public class ModernBertHybridQueryBuilderTests extends TextEmbeddingQueryTestCase<ModernBertHybridQueryBuilder> {
+  @Override
+  protected ModernBertHybridQueryBuilder doCreateTestQueryBuilder() {
+    boolean nested = randomBoolean();
+    ModernBertHybridQueryBuilder q = new ModernBertHybridQueryBuilder(nested ? NESTED_FIELD : FLAT_FIELD,
+        randomFrom("瑠璃色はどんな色？", "東京の人口", "川の長さは") + randomAlphaOfLengthBetween(0, 8), VECTORS);
+    if (!nested || randomBoolean()) {
+      q.textField(nested ? "chunks.text" : TEXT_FIELD_NAME);
+    }
+    if (randomBoolean()) {
+      q.model("m");
+    }
+    if (randomBoolean()) {
+      q.prefix(randomFrom("", "検索クエリ: "));
+    }
+    if (randomBoolean()) {
+      q.fusion(new RankFusion(randomIntBetween(1, 500), randomIntBetween(1, 500), randomIntBetween(1, 100),
+          randomFrom(0f, 0.5f, 1f), randomFrom(0.5f, 1f, 2f)));
+    }
+    if (nested && randomBoolean()) {
+      q.innerHit(new InnerHitBuilder().setSize(randomIntBetween(1, 5)));
+    }
+    return q;
+  }
+
+  @Override
+  protected void doAssertLuceneQuery(ModernBertHybridQueryBuilder builder, Query query, QueryShardContext context) {
+    if (builder.fieldName().equals(NESTED_FIELD)) {
+      assertThat(query, instanceOf(OpenSearchToParentBlockJoinQuery.class));
+      assertThat(query.toString(), containsString("RRF("));
+    } else {
+      assertThat(query.getClass().getSimpleName(), containsString("ReciprocalRankFusionQuery"));
+    }
+  }
+
+  public void testRewriteEmbedsTheTextWithTheModelsQueryPrefix() throws Exception {
+    ModernBertHybridQueryBuilder q = new ModernBertHybridQueryBuilder(NESTED_FIELD, "瑠璃色はどんな色？", VECTORS)
+        .model("m");
+    QueryBuilder rewritten = rewriteAndFetch(q, new BaseQueryRewriteContext(xContentRegistry(), namedWriteableRegistry(),
+        null, () -> 0L));
+    assertThat(rewritten, instanceOf(ModernBertHybridQueryBuilder.class));
+    float[] v = ((ModernBertHybridQueryBuilder) rewritten).vector();
+    assertArrayEquals(embedder.embed("m", "瑠璃色はどんな色？", "検索クエリ: ").get(), v, 0f);
+    ModernBertHybridQueryBuilder copy = (ModernBertHybridQueryBuilder) assertSerialization(rewritten);
+    assertArrayEquals("the vector travels to the shards", v, copy.vector(), 0f);
+  }
+
+  private void assertRefused(String params, String named) {
+    ParsingException e = expectThrows(ParsingException.class, () -> parseQuery("{\"modernbert_hybrid\":{\"field\":\""
+        + NESTED_FIELD + "\",\"query_text\":\"質問\"" + params + "}}"));
+    assertThat(e.getMessage(), containsString(named));
+  }
+
+  public void testBadParametersAreRefusedWithTheirNames() {
+    assertRefused(",\"knn_depth\":0", "[knn_depth]");
+    assertRefused(",\"bm25_depth\":10001", "[bm25_depth]");
+    assertRefused(",\"rank_constant\":0", "[rank_constant]");
+    assertRefused(",\"knn_weight\":-1", "[knn_weight]");
+    assertRefused(",\"knn_weight\":0,\"bm25_weight\":0", "both 0");
+    assertRefused(",\"k\":10", "[k]");
+    expectThrows(ParsingException.class, () -> parseQuery("{\"modernbert_hybrid\":{\"field\":\"" + NESTED_FIELD
+        + "\"}}"));
+  }
+
+  private String refusedOnTheShard(ModernBertHybridQueryBuilder q) {
+    return expectThrows(IllegalArgumentException.class, () -> rewriteAndFetch(q, createShardContext())).getMessage();
+  }
+
+  public void testFieldsThatCannotBeRankedTogetherAreRefused() {
+    assertThat(refusedOnTheShard(new ModernBertHybridQueryBuilder(FLAT_FIELD, "質問", VECTORS)),
+        containsString("needs [text_field]"));
+    assertThat(refusedOnTheShard(new ModernBertHybridQueryBuilder(NESTED_FIELD, "質問", VECTORS)
+        .textField(KEYWORD_FIELD_NAME)), containsString("must be a text field"));
+    assertThat(refusedOnTheShard(new ModernBertHybridQueryBuilder(NESTED_FIELD, "質問", VECTORS)
+        .textField(TEXT_FIELD_NAME)), containsString("must be inside [chunks]"));
+    assertThat(refusedOnTheShard(new ModernBertHybridQueryBuilder(FLAT_FIELD, "質問", VECTORS)
+        .textField(TEXT_FIELD_NAME).innerHit(new InnerHitBuilder())), containsString("nested"));
+  }
+}
