@@ -12,7 +12,6 @@ import dev.modernbert.inference.engine.TextEmbedder;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
-import dev.modernbert.inference.testing.Vectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.modernbert.knn.query;
 
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import org.apache.lucene.index.LeafReaderContext;

@@ -62,6 +62,34 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
     out.writeFloat(f.keywordWeight());
   }
 
+  /** The fusion's settings as a query body gives them, defaults first. */
+  static final class FusionFields {
+    private int vectorDepth = RankFusion.DEFAULTS.vectorDepth();
+    private int keywordDepth = RankFusion.DEFAULTS.keywordDepth();
+    private int rankConstant = RankFusion.DEFAULTS.rankConstant();
+    private float vectorWeight = RankFusion.DEFAULTS.vectorWeight();
+    private float keywordWeight = RankFusion.DEFAULTS.keywordWeight();
+
+    /** Reads the value of {@code name} when it is one of the fusion's settings; says whether it was. */
+    boolean read(String name, XContentParser p) throws IOException {
+      switch (name) {
+        case "knn_depth" -> vectorDepth = p.intValue();
+        case "bm25_depth" -> keywordDepth = p.intValue();
+        case "rank_constant" -> rankConstant = p.intValue();
+        case "knn_weight" -> vectorWeight = p.floatValue();
+        case "bm25_weight" -> keywordWeight = p.floatValue();
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    RankFusion build() {
+      return new RankFusion(vectorDepth, keywordDepth, rankConstant, vectorWeight, keywordWeight);
+    }
+  }
+
   static void fusionXContent(XContentBuilder b, RankFusion f) throws IOException {
     b.field("knn_depth", f.vectorDepth()).field("bm25_depth", f.keywordDepth()).field("rank_constant", f.rankConstant())
         .field("knn_weight", f.vectorWeight()).field("bm25_weight", f.keywordWeight());
@@ -144,12 +172,7 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
     String model = null;
     String prefix = null;
     String textField = null;
-    RankFusion d = RankFusion.DEFAULTS;
-    int vectorDepth = d.vectorDepth();
-    int keywordDepth = d.keywordDepth();
-    int rankConstant = d.rankConstant();
-    float vectorWeight = d.vectorWeight();
-    float keywordWeight = d.keywordWeight();
+    FusionFields fusion = new FusionFields();
     InnerHitBuilder innerHits = null;
     float boost = DEFAULT_BOOST;
     String name = null;
@@ -159,30 +182,24 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
         current = p.currentName();
       } else if (t == XContentParser.Token.START_OBJECT && INNER_HITS.match(current, p.getDeprecationHandler())) {
         innerHits = InnerHitBuilder.fromXContent(p);
-      } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
+      } else if ((t.isValue() || t == XContentParser.Token.VALUE_NULL) && !fusion.read(current, p)) {
         switch (current) {
           case "field" -> field = p.text();
           case "query_text" -> text = p.text();
           case "model" -> model = p.textOrNull();
           case "prefix" -> prefix = p.textOrNull();
           case "text_field" -> textField = p.textOrNull();
-          case "knn_depth" -> vectorDepth = p.intValue();
-          case "bm25_depth" -> keywordDepth = p.intValue();
-          case "rank_constant" -> rankConstant = p.intValue();
-          case "knn_weight" -> vectorWeight = p.floatValue();
-          case "bm25_weight" -> keywordWeight = p.floatValue();
           case "boost" -> boost = p.floatValue();
           case "_name" -> name = p.text();
-          default -> throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "]");
+          default -> throw unsupported(p, NAME, current, t);
         }
-      } else {
-        throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "] as " + t);
+      } else if (!t.isValue() && t != XContentParser.Token.VALUE_NULL) {
+        throw unsupported(p, NAME, current, t);
       }
     }
     try {
       return new ModernBertHybridQueryBuilder(field, text, vectors).model(model).prefix(prefix).textField(textField)
-          .fusion(new RankFusion(vectorDepth, keywordDepth, rankConstant, vectorWeight, keywordWeight))
-          .innerHit(innerHits).boost(boost).queryName(name);
+          .fusion(fusion.build()).innerHit(innerHits).boost(boost).queryName(name);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
     }

@@ -131,10 +131,10 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
           case "prefix" -> prefix = p.textOrNull();
           case "boost" -> boost = p.floatValue();
           case "_name" -> name = p.text();
-          default -> throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "]");
+          default -> throw unsupported(p, NAME, current, t);
         }
       } else {
-        throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "] as " + t);
+        throw unsupported(p, NAME, current, t);
       }
     }
     try {

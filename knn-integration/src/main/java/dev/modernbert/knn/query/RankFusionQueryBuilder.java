@@ -84,9 +84,7 @@ public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusio
     float[] vector = null;
     String textField = null;
     String text = null;
-    RankFusion d = RankFusion.DEFAULTS;
-    int[] ints = {d.vectorDepth(), d.keywordDepth(), d.rankConstant()};
-    float[] weights = {d.vectorWeight(), d.keywordWeight()};
+    ModernBertHybridQueryBuilder.FusionFields fusion = new ModernBertHybridQueryBuilder.FusionFields();
     float boost = DEFAULT_BOOST;
     String name = null;
     String current = null;
@@ -102,27 +100,21 @@ public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusio
         for (int i = 0; i < vector.length; i++) {
           vector[i] = values.get(i);
         }
-      } else if (t.isValue()) {
+      } else if (t.isValue() && !fusion.read(current, p)) {
         switch (current) {
           case "field" -> field = p.text();
           case "text_field" -> textField = p.text();
           case "query_text" -> text = p.text();
-          case "knn_depth" -> ints[0] = p.intValue();
-          case "bm25_depth" -> ints[1] = p.intValue();
-          case "rank_constant" -> ints[2] = p.intValue();
-          case "knn_weight" -> weights[0] = p.floatValue();
-          case "bm25_weight" -> weights[1] = p.floatValue();
           case "boost" -> boost = p.floatValue();
           case "_name" -> name = p.text();
-          default -> throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "]");
+          default -> throw TextEmbeddingQueryBuilder.unsupported(p, NAME, current, t);
         }
-      } else {
-        throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + current + "] as " + t);
+      } else if (!t.isValue()) {
+        throw TextEmbeddingQueryBuilder.unsupported(p, NAME, current, t);
       }
     }
     try {
-      return new RankFusionQueryBuilder(field, vector, textField, text,
-          new RankFusion(ints[0], ints[1], ints[2], weights[0], weights[1])).boost(boost).queryName(name);
+      return new RankFusionQueryBuilder(field, vector, textField, text, fusion.build()).boost(boost).queryName(name);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
     }

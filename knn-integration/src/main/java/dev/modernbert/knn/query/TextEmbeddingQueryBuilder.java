@@ -8,10 +8,12 @@ import java.util.function.Supplier;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.action.ActionListener;
+import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.ToXContent;
 import org.opensearch.core.xcontent.XContentBuilder;
+import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.ObjectMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.InnerHitBuilder;
@@ -221,6 +223,12 @@ public abstract class TextEmbeddingQueryBuilder<Q extends TextEmbeddingQueryBuil
       b.field("inner_hits", innerHits, params);
     }
     printBoostAndQueryName(b);
+  }
+
+  /** A parser's refusal of a field it does not know, or of a value of the wrong kind. */
+  static ParsingException unsupported(XContentParser p, String query, String field, XContentParser.Token t) {
+    return new ParsingException(p.getTokenLocation(), "[" + query + "] does not support [" + field + "]"
+        + (t.isValue() || t == XContentParser.Token.VALUE_NULL ? "" : " as " + t));
   }
 
   protected final boolean sharedEquals(TextEmbeddingQueryBuilder<?> o) {

@@ -177,7 +177,7 @@ final class QueryBenchmark {
       bulk.append("{\"index\":{\"_id\":\"").append(doc).append("\"}}\n{\"body_chunks\":[");
       for (int c = 0; c < CHUNKS_PER_DOC; c++) {
         bulk.append(c == 0 ? "" : ",").append("{\"start\":").append(c).append(",\"end\":").append(c + 1)
-            .append(",\"text\":").append(JsonFiles.mapper().valueToTree(
+            .append(",\"text\":").append(JsonFiles.mapper().writeValueAsString(
                 paragraphs.get((doc * CHUNKS_PER_DOC + c) % paragraphs.size())))
             .append(",\"embedding\":").append(Arrays.toString(unitVector(random, dim))).append('}');
       }
