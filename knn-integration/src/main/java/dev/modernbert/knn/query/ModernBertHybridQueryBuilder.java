@@ -4,7 +4,6 @@ import dev.modernbert.knn.mapping.VectorFieldMappings;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -13,7 +12,6 @@ import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.MappedFieldType;
 import org.opensearch.index.query.InnerHitBuilder;
-import org.opensearch.index.query.NestedQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryShardContext;
 
@@ -121,17 +119,8 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
   protected QueryBuilder shardQuery(QueryShardContext shard) {
     VectorFieldMappings.requireLuceneVector(field, shard.fieldMapper(field), vector.length);
     String path = nestedPath(shard);
-    requireNestedForInnerHits(path);
     String text = textField(path, shard);
-    QueryBuilder fused = new RankFusionQueryBuilder(field, vector, text, queryText, fusion);
-    if (path == null) {
-      return fused;
-    }
-    NestedQueryBuilder nested = new NestedQueryBuilder(path, fused, ScoreMode.Max);
-    if (innerHits != null) {
-      nested.innerHit(passages(path));
-    }
-    return nested;
+    return overPassages(new RankFusionQueryBuilder(field, vector, text, queryText, fusion), path);
   }
 
   /** The text field to rank by BM25, checked: a text field of this index, beside the vectors in their passages. */

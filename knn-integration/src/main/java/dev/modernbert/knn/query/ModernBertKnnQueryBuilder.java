@@ -4,7 +4,6 @@ import dev.modernbert.knn.mapping.VectorFieldMappings;
 import java.io.IOException;
 import java.util.Objects;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.join.ScoreMode;
 import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
@@ -12,7 +11,6 @@ import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.query.InnerHitBuilder;
-import org.opensearch.index.query.NestedQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.functionscore.FunctionScoreQueryBuilder;
@@ -170,15 +168,7 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
       knn = new FunctionScoreQueryBuilder(knn).setMinScore(minScore);
     }
     String path = nestedPath(shard);
-    requireNestedForInnerHits(path);
-    if (path == null) {
-      return knn;
-    }
-    NestedQueryBuilder nested = new NestedQueryBuilder(path, knn, ScoreMode.Max);
-    if (innerHits != null) {
-      nested.innerHit(passages(path));
-    }
-    return nested;
+    return overPassages(knn, path);
   }
 
   @Override

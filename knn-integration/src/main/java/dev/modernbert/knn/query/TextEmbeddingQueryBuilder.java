@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.apache.lucene.search.join.ScoreMode;
 import org.apache.lucene.util.SetOnce;
 import org.opensearch.common.io.stream.BytesStreamOutput;
 import org.opensearch.core.action.ActionListener;
@@ -17,6 +18,7 @@ import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.ObjectMapper;
 import org.opensearch.index.query.AbstractQueryBuilder;
 import org.opensearch.index.query.InnerHitBuilder;
+import org.opensearch.index.query.NestedQueryBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryCoordinatorContext;
 import org.opensearch.index.query.QueryRewriteContext;
@@ -175,16 +177,28 @@ public abstract class TextEmbeddingQueryBuilder<Q extends TextEmbeddingQueryBuil
     return path;
   }
 
-  /** Refuses {@code inner_hits} for a field that is not inside a nested object: there are no passages to return. */
-  protected final void requireNestedForInnerHits(String path) {
-    if (path == null && innerHits != null) {
-      throw new IllegalArgumentException("[" + getWriteableName() + "] [inner_hits] needs [field] inside a nested "
-          + "field, but [" + field + "] is not");
+  /**
+   * {@code perPassage} as the query that runs: itself for a field outside nested objects, else a {@code nested}
+   * query that scores each document by its best passage and returns the passages as inner hits when asked.
+   * {@code inner_hits} for a field outside nested objects is refused: there are no passages to return.
+   */
+  protected final QueryBuilder overPassages(QueryBuilder perPassage, String path) {
+    if (path == null) {
+      if (innerHits != null) {
+        throw new IllegalArgumentException("[" + getWriteableName() + "] [inner_hits] needs [field] inside a nested "
+            + "field, but [" + field + "] is not");
+      }
+      return perPassage;
     }
+    NestedQueryBuilder nested = new NestedQueryBuilder(path, perPassage, ScoreMode.Max);
+    if (innerHits != null) {
+      nested.innerHit(passages(path));
+    }
+    return nested;
   }
 
   /** The user's inner_hits, by default without the chunk vectors: passages are for reading, not for k-NN. */
-  protected final InnerHitBuilder passages(String path) {
+  private InnerHitBuilder passages(String path) {
     InnerHitBuilder ih = copyOf(innerHits);
     if (ih.getFetchSourceContext() == null) {
       ih.setFetchSourceContext(new FetchSourceContext(true, null, new String[] {field}));
