@@ -1,13 +1,14 @@
 package dev.modernbert.ingest;
 
-import dev.modernbert.inference.engine.DocumentEmbedder;
-import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.documents.EmbeddingProcessorConfig;
+import dev.modernbert.inference.documents.FieldEmbedder;
+import dev.modernbert.inference.documents.FieldEmbedder.DocumentResult;
+import dev.modernbert.inference.documents.FieldEmbedder.FieldTexts;
 import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.PathRedaction;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -29,6 +30,7 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
   public static final String TYPE = "modernbert_embedding";
 
   private final EmbeddingProcessorConfig config;
+  private final FieldEmbedder embedder;
   private final Supplier<InferenceServices> services;
   private final VectorFieldCheck vectorFields;
 
@@ -36,6 +38,7 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
       Supplier<InferenceServices> services, VectorFieldCheck vectorFields) {
     super(tag, description, batchSize);
     this.config = config;
+    this.embedder = new FieldEmbedder(config);
     this.services = services;
     this.vectorFields = vectorFields;
   }
@@ -62,26 +65,23 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
     });
   }
 
-  /** One text to embed: document {@code doc}, array element {@code element} (-1 for a plain string). */
-  private record Source(int doc, int element, String text) {}
-
   @Override
   protected void subBatchExecute(List<IngestDocumentWrapper> docs, Consumer<List<IngestDocumentWrapper>> handler) {
-    List<Source> sources = new ArrayList<>();
+    List<FieldTexts> texts = new ArrayList<>();
     long tokens = 0;
     Map<String, RuntimeException> indexChecks = new HashMap<>();
-    for (int d = 0; d < docs.size(); d++) {
+    for (IngestDocumentWrapper w : docs) {
+      FieldTexts t = null;
       try {
-        checkIndex(docs.get(d).getIngestDocument(), indexChecks);
-        for (Source s : read(d, docs.get(d).getIngestDocument())) {
-          sources.add(s);
-          tokens += InferenceQueue.estimatedTokens(config.prefix().length() + s.text().length());
-        }
+        checkIndex(w.getIngestDocument(), indexChecks);
+        t = read(w.getIngestDocument());
+        tokens += t == null ? 0 : embedder.estimatedTokens(t);
       } catch (RuntimeException e) {
-        fail(docs.get(d), e);
+        fail(w, e);
       }
+      texts.add(t);
     }
-    if (sources.isEmpty()) {
+    if (texts.stream().allMatch(t -> t == null)) {
       handler.accept(docs);
       return;
     }
@@ -89,17 +89,42 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
     try {
       s.queue().submit(tokens, () -> {
         try {
-          embed(s, docs, sources);
+          apply(docs, embedder.embed(s, texts));
         } catch (RuntimeException e) {
-          sources.forEach(src -> fail(docs.get(src.doc()), e));
+          failEach(docs, texts, e);
         } finally {
           handler.accept(docs);
         }
       });
     } catch (InferenceQueue.QueueFullException e) {
-      OpenSearchRejectedExecutionException rejected = new OpenSearchRejectedExecutionException(e.getMessage());
-      sources.forEach(src -> fail(docs.get(src.doc()), rejected));
+      failEach(docs, texts, new OpenSearchRejectedExecutionException(e.getMessage()));
       handler.accept(docs);
+    }
+  }
+
+  private FieldTexts read(IngestDocument document) {
+    Object value = document.getFieldValue(config.field(), Object.class, true);
+    return embedder.texts(value, value != null || document.hasField(config.field(), true));
+  }
+
+  private void apply(List<IngestDocumentWrapper> docs, List<DocumentResult> results) {
+    for (int d = 0; d < docs.size(); d++) {
+      DocumentResult r = results.get(d);
+      IngestDocumentWrapper w = docs.get(d);
+      if (r != null && r.error() != null) {
+        fail(w, r.error());
+      } else if (r != null) {
+        embedder.write(r, w.getIngestDocument()::setFieldValue);
+      }
+    }
+  }
+
+  /** Fails every document that had texts to embed with {@code e}. */
+  private void failEach(List<IngestDocumentWrapper> docs, List<FieldTexts> texts, Exception e) {
+    for (int d = 0; d < docs.size(); d++) {
+      if (texts.get(d) != null) {
+        fail(docs.get(d), e);
+      }
     }
   }
 
@@ -120,105 +145,6 @@ public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcesso
     }
   }
 
-  private List<Source> read(int doc, IngestDocument document) {
-    Object value = document.getFieldValue(config.field(), Object.class, true);
-    if (value == null) {
-      if (config.ignoreMissing() && !document.hasField(config.field(), true)) {
-        return List.of();
-      }
-      throw new IllegalArgumentException("field [" + config.field() + "] is missing or null");
-    }
-    if (value instanceof String text) {
-      return List.of(new Source(doc, -1, text));
-    }
-    if (value instanceof List<?> list) {
-      List<Source> out = new ArrayList<>();
-      for (int i = 0; i < list.size(); i++) {
-        if (!(list.get(i) instanceof String text)) {
-          throw new IllegalArgumentException("field [" + config.field() + "] element " + i + " is "
-              + typeName(list.get(i)) + ", not a string");
-        }
-        out.add(new Source(doc, i, text));
-      }
-      return out;
-    }
-    throw new IllegalArgumentException("field [" + config.field() + "] is " + typeName(value)
-        + "; expected a string or an array of strings");
-  }
-
-  private static String typeName(Object v) {
-    return v == null ? "null" : "of type " + v.getClass().getSimpleName();
-  }
-
-  private void embed(InferenceServices s, List<IngestDocumentWrapper> docs, List<Source> sources) {
-    LoadedModel model = s.registry().get(config.model());
-    DocumentEmbedder embedder = new DocumentEmbedder(model, config.chunking(), config.prefix(), s.stats());
-    List<DocumentEmbedder.Outcome> outcomes = embedder.embed(sources.stream().map(Source::text).toList());
-    Map<Integer, List<Map<String, Object>>> chunksByDoc = new LinkedHashMap<>();
-    Map<Integer, List<DocumentEmbedder.Outcome>> outcomesByDoc = new LinkedHashMap<>();
-    for (int i = 0; i < sources.size(); i++) {
-      Source src = sources.get(i);
-      DocumentEmbedder.Outcome o = outcomes.get(i);
-      if (docs.get(src.doc()).getException() != null) {
-        continue;
-      }
-      if (o.error() != null) {
-        fail(docs.get(src.doc()), new IllegalArgumentException("field [" + config.field() + "]"
-            + (src.element() >= 0 ? " element " + src.element() : "") + ": " + o.error().getMessage(), o.error()));
-        continue;
-      }
-      List<Map<String, Object>> chunks = chunksByDoc.computeIfAbsent(src.doc(), k -> new ArrayList<>());
-      outcomesByDoc.computeIfAbsent(src.doc(), k -> new ArrayList<>()).add(o);
-      for (DocumentEmbedder.EmbeddedChunk c : o.chunks()) {
-        chunks.add(chunkObject(src, c));
-      }
-    }
-    chunksByDoc.forEach((d, chunks) -> {
-      IngestDocumentWrapper w = docs.get(d);
-      if (w.getException() == null) {
-        s.stats().documents.increment();
-        w.getIngestDocument().setFieldValue(config.targetField(), chunks);
-        if (config.docVectorField() != null) {
-          float[] v = documentVector(outcomesByDoc.get(d));
-          if (v != null) {
-            w.getIngestDocument().setFieldValue(config.docVectorField(), toList(v));
-          }
-        }
-      }
-    });
-  }
-
-  private Map<String, Object> chunkObject(Source src, DocumentEmbedder.EmbeddedChunk c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (config.storeText()) {
-      m.put("text", src.text().substring(c.start(), c.end()));
-    }
-    if (src.element() >= 0) {
-      m.put("element", src.element());
-    }
-    m.put("start", c.start());
-    m.put("end", c.end());
-    m.put("tokens", c.tokens());
-    m.put("embedding", toList(c.vector()));
-    return m;
-  }
-
-  /** For array fields: the token-weighted mean over the chunks of every element, normalized. */
-  private static float[] documentVector(List<DocumentEmbedder.Outcome> outcomes) {
-    List<DocumentEmbedder.EmbeddedChunk> all = new ArrayList<>();
-    outcomes.forEach(o -> all.addAll(o.chunks()));
-    return DocumentEmbedder.documentVector(all);
-  }
-
-  private static List<Float> toList(float[] v) {
-    List<Float> out = new ArrayList<>(v.length);
-    for (float x : v) {
-      out.add(x);
-    }
-    return out;
-  }
-
-  /** Fails the document with its first reason, counting it once in the node's stats. */
   /** Fails the document with {@code e}, as its client may see it: no path of the node in the message. */
   private void fail(IngestDocumentWrapper w, Exception e) {
     if (w.getException() == null) {

@@ -1,4 +1,4 @@
-package dev.modernbert.ingest;
+package dev.modernbert.inference.documents;
 
 import dev.modernbert.inference.chunking.ChunkingOptions;
 import java.util.List;
