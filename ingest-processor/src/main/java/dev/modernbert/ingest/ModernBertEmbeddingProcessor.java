@@ -27,7 +27,7 @@ import org.opensearch.ingest.IngestDocumentWrapper;
  * stats count the documents embedded and those failed, whatever the reason.
  */
 public final class ModernBertEmbeddingProcessor extends AbstractBatchingProcessor {
-  public static final String TYPE = "modernbert_embedding";
+  public static final String TYPE = EmbeddingProcessorConfig.TYPE;
 
   private final EmbeddingProcessorConfig config;
   private final FieldEmbedder embedder;

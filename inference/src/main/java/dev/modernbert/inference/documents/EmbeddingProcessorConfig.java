@@ -12,6 +12,9 @@ import java.util.List;
  */
 public record EmbeddingProcessorConfig(String model, String field, String targetField, String docVectorField,
     String prefix, ChunkingOptions chunking, boolean storeText, boolean ignoreMissing, int dimension) {
+  /** The processor's name in a pipeline. */
+  public static final String TYPE = "modernbert_embedding";
+
   /** The knn_vector fields this processor writes. */
   public List<String> vectorFields() {
     return docVectorField == null ? List.of(targetField + ".embedding")

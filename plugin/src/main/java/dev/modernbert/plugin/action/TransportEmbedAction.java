@@ -1,10 +1,8 @@
 package dev.modernbert.plugin.action;
 
-import dev.modernbert.inference.engine.LoadedModel;
-import dev.modernbert.inference.engine.TextEmbedder;
+import dev.modernbert.inference.engine.TextEmbeddingRequest;
 import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;
@@ -39,17 +37,16 @@ public final class TransportEmbedAction extends HandledTransportAction<EmbedRequ
   /** Queues the request; {@code listener} hears the vectors or the failure, as a client should see it. */
   public static void embed(InferenceServices s, EmbedRequest request, BooleanSupplier cancelled,
       ActionListener<EmbedResponse> listener) {
+    TextEmbeddingRequest texts = request.engineRequest();
     try {
-      s.queue().submit(InferenceQueue.laneFor(request.tokens()), request.tokens(), () -> {
+      s.queue().submit(texts.lane(), texts.tokens(), () -> {
         if (cancelled.getAsBoolean()) {
           listener.onFailure(new TaskCancelledException("embed request cancelled before it ran"));
           return;
         }
         try {
-          LoadedModel m = s.registry().get(request.model());
-          List<TextEmbedder.Embedding> result = m.embedder(m.folder().maxTokens())
-              .embed(request.texts(), request.prefix(), request.normalize());
-          listener.onResponse(new EmbedResponse(request.model(), m.folder().hiddenSize(), m.encoder().device(), result));
+          TextEmbeddingRequest.Result r = texts.embed(s.registry());
+          listener.onResponse(new EmbedResponse(r.model(), r.dimension(), r.device(), r.embeddings()));
         } catch (Exception e) {
           listener.onFailure(InferenceFailures.forOpenSearch(e));
         }

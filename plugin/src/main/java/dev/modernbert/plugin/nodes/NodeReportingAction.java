@@ -1,6 +1,7 @@
 package dev.modernbert.plugin.nodes;
 
 import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.NodeReports;
 import java.io.IOException;
 import java.util.List;
 import org.opensearch.action.FailedNodeException;

@@ -1,5 +1,6 @@
 package dev.modernbert.plugin.search;
 
+import dev.modernbert.inference.documents.PipelineFieldModels;
 import dev.modernbert.inference.query.QueryEmbedder;
 import dev.modernbert.knn.query.QueryVectorSource;
 import dev.modernbert.plugin.action.InferenceFailures;

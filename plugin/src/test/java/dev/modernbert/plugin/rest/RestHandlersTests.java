@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
 import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.NodeReports;
 import dev.modernbert.plugin.TestModels;
 import dev.modernbert.plugin.action.EmbedAction;
 import dev.modernbert.plugin.action.EmbedRequest;
@@ -14,7 +15,6 @@ import dev.modernbert.plugin.action.TransportEmbedAction;
 import dev.modernbert.plugin.action.TransportMappingAction;
 import dev.modernbert.plugin.nodes.NodeReport;
 import dev.modernbert.plugin.nodes.NodeReportAction;
-import dev.modernbert.plugin.nodes.NodeReports;
 import dev.modernbert.plugin.nodes.NodeReportsResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.After;
+import org.junit.Before;
 import org.opensearch.Version;
 import org.opensearch.action.ActionRequest;
 import org.opensearch.action.ActionType;
@@ -48,7 +49,6 @@ import org.opensearch.test.client.NoOpNodeClient;
 import org.opensearch.test.rest.FakeRestChannel;
 import org.opensearch.test.rest.FakeRestRequest;
 import org.opensearch.test.rest.RestActionTestCase;
-import org.junit.Before;
 
 /**
  * The REST handlers over real inference services (a random-weight model): what each returns, and the status of

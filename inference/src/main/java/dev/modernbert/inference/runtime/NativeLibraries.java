@@ -1,4 +1,4 @@
-package dev.modernbert.plugin;
+package dev.modernbert.inference.runtime;
 
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
@@ -8,10 +8,10 @@ import java.util.concurrent.Executor;
  * its native library extracted under the node's temp directory, and the plugin's class loader as the thread
  * context class loader when DJL first looks for its library.
  */
-final class NativeLibraries {
+public final class NativeLibraries {
   private NativeLibraries() {}
 
-  static void prepare() {
+  public static void prepare() {
     System.setProperty("ai.djl.offline", "true");
     if (System.getProperty("DJL_CACHE_DIR") == null) {
       System.setProperty("DJL_CACHE_DIR", Path.of(System.getProperty("java.io.tmpdir"), "djl").toString());
@@ -19,7 +19,7 @@ final class NativeLibraries {
   }
 
   /** {@code executor}, with every task run under the plugin's class loader. */
-  static Executor withPluginClassLoader(Executor executor) {
+  public static Executor withPluginClassLoader(Executor executor) {
     ClassLoader plugin = NativeLibraries.class.getClassLoader();
     return task -> executor.execute(() -> {
       Thread t = Thread.currentThread();

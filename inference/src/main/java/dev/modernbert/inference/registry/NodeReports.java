@@ -1,8 +1,5 @@
-package dev.modernbert.plugin.nodes;
+package dev.modernbert.inference.registry;
 
-import dev.modernbert.inference.registry.InferenceServices;
-import dev.modernbert.inference.registry.ModelRegistry;
-import dev.modernbert.inference.registry.PathRedaction;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.inference.stats.LatencyRecorder;

@@ -1,6 +1,5 @@
-package dev.modernbert.plugin.search;
+package dev.modernbert.inference.documents;
 
-import dev.modernbert.ingest.ModernBertEmbeddingProcessor;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,18 +14,18 @@ import java.util.TreeSet;
  * the {@code _mapping} endpoint writes). Only when no searched index says anything are all the cluster's pipelines
  * asked. The model is ambiguous only when the searched indices (or, failing them, the pipelines) name several.
  */
-final class PipelineFieldModels {
+public final class PipelineFieldModels {
   private PipelineFieldModels() {}
 
   /** What one searched index knows: the pipelines that run on its documents, and its mapping's {@code _meta}. */
-  record IndexWriters(List<Map<String, Object>> pipelines, Map<String, Object> mappingMeta) {}
+  public record IndexWriters(List<Map<String, Object>> pipelines, Map<String, Object> mappingMeta) {}
 
   /**
    * @param indices each concrete searched index (when known) with what it knows
    * @param pipelines every pipeline of the cluster (each as {@code GET _ingest/pipeline} shows it)
    * @throws IllegalArgumentException when nothing names a model for {@code field}, or several do
    */
-  static String modelFor(Map<String, IndexWriters> indices, Collection<Map<String, Object>> pipelines, String field) {
+  public static String modelFor(Map<String, IndexWriters> indices, Collection<Map<String, Object>> pipelines, String field) {
     Map<String, Set<String>> indicesByModel = new TreeMap<>();
     indices.forEach((index, writers) -> {
       Set<String> models = modelsWriting(writers.pipelines(), field);
@@ -49,14 +48,14 @@ final class PipelineFieldModels {
    * @param pipelines the pipelines' configurations (each as {@code GET _ingest/pipeline} shows it)
    * @throws IllegalArgumentException when no pipeline or more than one model writes {@code field}
    */
-  static String modelFor(Collection<Map<String, Object>> pipelines, String field) {
+  public static String modelFor(Collection<Map<String, Object>> pipelines, String field) {
     Set<String> models = modelsWriting(pipelines, field);
     if (models.size() == 1) {
       return models.iterator().next();
     }
     throw new IllegalArgumentException(models.isEmpty()
         ? "no [model] given and neither the searched indices nor any ingest pipeline's "
-            + ModernBertEmbeddingProcessor.TYPE + " processor name a model for [" + field + "]: set [model]"
+            + EmbeddingProcessorConfig.TYPE + " processor name a model for [" + field + "]: set [model]"
         : "no [model] given and [" + field + "] is written by several models " + models + ": set [model]");
   }
 
@@ -65,7 +64,7 @@ final class PipelineFieldModels {
     for (Map<String, Object> pipeline : pipelines) {
       if (pipeline.get("processors") instanceof List<?> processors) {
         for (Object p : processors) {
-          if (p instanceof Map<?, ?> m && m.get(ModernBertEmbeddingProcessor.TYPE) instanceof Map<?, ?> c
+          if (p instanceof Map<?, ?> m && m.get(EmbeddingProcessorConfig.TYPE) instanceof Map<?, ?> c
               && writes(c, field) && c.get("model") instanceof String model) {
             models.add(model);
           }
