@@ -172,26 +172,26 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
   }
 
   /**
-   * On a shard: the query that runs. On the coordinating node: the embedding, registered as an async action, then
-   * this query with its vector. Other rewrites (can-match, inner hits) leave it as it is.
+   * On the coordinating node: the text's embedding, registered as an async action, then this query with its vector
+   * (a request that reaches a shard without one is embedded there the same way). On a shard with the vector: the
+   * query that runs. Other rewrites (can-match, inner hits) leave it as it is.
    */
   @Override
   protected QueryBuilder doRewrite(QueryRewriteContext context) {
     SearchExecutionContext shard = context.convertToSearchExecutionContext();
-    if (shard != null) {
-      return shardQuery(shard);
-    }
-    if (vector != null || context.convertToIndexMetadataContext() != null
-        || context.convertToCoordinatorRewriteContext() != null || context.convertToInnerHitsRewriteContext() != null) {
-      return this;
+    if (vector != null) {
+      return shard != null ? shardQuery(shard) : this;
     }
     if (pendingVector != null) {
       float[] v = pendingVector.get();
       return v == null ? this : copy().vector(v);
     }
+    if (shard == null && (context.convertToIndexMetadataContext() != null
+        || context.convertToCoordinatorRewriteContext() != null || context.convertToInnerHitsRewriteContext() != null)) {
+      return this;
+    }
     SetOnce<float[]> embedded = new SetOnce<>();
-    ResolvedIndices resolved = context.getResolvedIndices();
-    Map<Index, IndexMetadata> indices = resolved == null ? Map.of() : resolved.getConcreteLocalIndicesMetadata();
+    Map<Index, IndexMetadata> indices = searchedIndices(context, shard);
     context.registerAsyncAction((client, listener) -> vectors.embed(field, model, queryText, prefix, indices,
         ActionListener.wrap(v -> {
           embedded.set(v);
@@ -202,12 +202,18 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
     return pending;
   }
 
+  /** The indices whose pipelines and mappings name the default model: the shard's, or those the search names. */
+  private static Map<Index, IndexMetadata> searchedIndices(QueryRewriteContext context, SearchExecutionContext shard) {
+    if (shard != null) {
+      IndexMetadata md = shard.getIndexSettings().getIndexMetadata();
+      return Map.of(md.getIndex(), md);
+    }
+    ResolvedIndices resolved = context.getResolvedIndices();
+    return resolved == null ? Map.of() : resolved.getConcreteLocalIndicesMetadata();
+  }
+
   /** On a shard, with the vector known: the {@code knn} query, inside a {@code nested} query for passages. */
   private QueryBuilder shardQuery(SearchExecutionContext shard) {
-    if (vector == null) {
-      throw new IllegalStateException("[" + NAME + "] reached a shard without its vector: it must be rewritten on "
-          + "the coordinating node");
-    }
     requireDenseVector(shard.getFieldType(field));
     KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, vector, k, numCandidates, null, null, null);
     if (filter != null) {

@@ -1,22 +1,49 @@
 package dev.modernbert.inference.testing;
 
+import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.model.DType;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
+import dev.modernbert.inference.registry.InferenceQueue;
+import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.stats.InferenceStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /** Random-weight checkpoints for tests, written once per JVM and deleted at exit. */
 public final class TestModels {
   private static final Map<RandomCheckpointWriter.Options, Path> CACHE = new ConcurrentHashMap<>();
   private static final Path ROOT = createRoot();
 
+  /** The name of the model in {@link #services}. */
+  public static final String MODEL = "m";
+
   private TestModels() {}
+
+  /**
+   * A node's inference services over one random-weight {@code tiny} model named {@value #MODEL}, written under
+   * {@code dir/models}, running work on {@code executor}: for the editions' plugin tests.
+   */
+  public static InferenceServices services(Path dir, Executor executor, long queueMaxTokens) throws IOException {
+    return services(dir, executor, executor, queueMaxTokens);
+  }
+
+  /** Like {@link #services(Path, Executor, long)}, with the bulk and query lanes on their own executors. */
+  public static InferenceServices services(Path dir, Executor bulk, Executor query, long queueMaxTokens)
+      throws IOException {
+    RandomCheckpointWriter.write(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, false),
+        dir.resolve("models").resolve(MODEL));
+    ModelRegistry registry = new ModelRegistry(dir.resolve("models"),
+        EngineSettings.defaults().withCacheDir(dir.resolve("compiled")));
+    return new InferenceServices(registry, new InferenceQueue(bulk, query, queueMaxTokens), new InferenceStats());
+  }
 
   /** A random checkpoint folder of {@code shape} (F32, bare encoder, seed 7). */
   public static Path folder(ModelShape shape) {

@@ -6,7 +6,7 @@ import static org.hamcrest.Matchers.instanceOf;
 import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.ModelRegistry;
-import dev.modernbert.plugin.TestModels;
+import dev.modernbert.inference.testing.TestModels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.not;
 
 import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.registry.NodeReports;
-import dev.modernbert.plugin.TestModels;
+import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.plugin.action.EmbedAction;
 import dev.modernbert.plugin.action.EmbedRequest;
 import dev.modernbert.plugin.action.EmbedResponse;

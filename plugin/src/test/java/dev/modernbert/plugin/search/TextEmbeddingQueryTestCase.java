@@ -5,17 +5,20 @@ import static org.hamcrest.Matchers.containsString;
 import dev.modernbert.inference.query.QueryEmbedder;
 import dev.modernbert.inference.query.QueryVectorCache;
 import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.knn.query.ModernBertHybridQueryBuilder;
 import dev.modernbert.knn.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.knn.query.QueryVectorSource;
 import dev.modernbert.knn.query.RankFusionQueryBuilder;
-import dev.modernbert.plugin.TestModels;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.AfterClass;
+import org.junit.Before;
+import org.junit.BeforeClass;
 import org.opensearch.Version;
 import org.opensearch.cluster.ClusterState;
 import org.opensearch.cluster.metadata.IndexMetadata;
@@ -39,9 +42,6 @@ import org.opensearch.test.ClusterServiceUtils;
 import org.opensearch.test.TestGeoShapeFieldMapperPlugin;
 import org.opensearch.threadpool.TestThreadPool;
 import org.opensearch.threadpool.ThreadPool;
-import org.junit.AfterClass;
-import org.junit.Before;
-import org.junit.BeforeClass;
 
 /**
  * What the query tests of the text-embedding queries share: k-NN's node services, an index whose passages are a
