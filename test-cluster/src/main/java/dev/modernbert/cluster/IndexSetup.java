@@ -30,7 +30,8 @@ public final class IndexSetup {
       throws IOException {
     ObjectNode body = (ObjectNode) http.get("/_plugins/_modernbert/models/" + model + "/_mapping?field=body")
         .ok("get the mapping").body();
-    ObjectNode settings = ((ObjectNode) body.get("settings")).put("number_of_shards", shards)
+    ObjectNode settings = (body.has("settings") ? (ObjectNode) body.get("settings") : body.putObject("settings"))
+        .put("number_of_shards", shards)
         .put("number_of_replicas", replicas);
     if (pipeline != null) {
       settings.put("index.default_pipeline", pipeline);

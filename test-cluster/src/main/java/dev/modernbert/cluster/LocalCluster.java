@@ -26,9 +26,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Real local OpenSearch nodes on 127.0.0.1: the stock 3.6.0 distribution with opensearch-knn and this
- * plugin installed, model folders copied into each node's {@code config/modernbert/models}, started as an
- * unprivileged user (OpenSearch refuses root). The cluster's state lives in a work directory so that a later
+ * Real local nodes on 127.0.0.1: the stock OpenSearch 3.6.0 distribution with opensearch-knn and this plugin's
+ * OpenSearch edition installed, or the Elasticsearch 9.5.3 integ-test distribution with its Elasticsearch edition;
+ * model folders copied into each node's {@code config/modernbert/models}, started as an unprivileged user (both
+ * engines refuse root). The cluster's state lives in a work directory so that a later
  * {@code stop} finds exactly the nodes a {@code start} launched.
  */
 public final class LocalCluster {
@@ -48,19 +49,30 @@ public final class LocalCluster {
   }
 
   /**
-   * The zips a node is made of: the distribution, k-NN, other plugins installed after k-NN in this order (those
-   * that extend it, such as neural-search), and this plugin.
+   * The zips a node is made of: the engine's distribution, plugins installed before this one in this order (for
+   * OpenSearch: k-NN, then those that extend it, such as neural-search), and this plugin's edition for the engine.
    */
-  public record Artifacts(Path distribution, Path knn, List<Path> others, Path plugin) {
-    /** The zips in {@code dir}, as the test-cluster build copies them there. */
+  public record Artifacts(SearchEngine engine, Path distribution, List<Path> others, Path plugin) {
+    /** The OpenSearch zips in {@code dir}, as the test-cluster build copies them there. */
     public static Artifacts in(Path dir) throws IOException {
-      return new Artifacts(find(dir, "opensearch-3"), find(dir, "opensearch-knn-"), List.of(),
-          find(dir, "modernbert-search-"));
+      return in(dir, SearchEngine.OPENSEARCH);
     }
 
-    /** These artifacts with {@code zips} installed after k-NN, in order. */
+    /** The zips of {@code engine} in {@code dir}, as the test-cluster build copies them there. */
+    public static Artifacts in(Path dir, SearchEngine engine) throws IOException {
+      return switch (engine) {
+        case OPENSEARCH -> new Artifacts(engine, find(dir, "opensearch-3"), List.of(find(dir, "opensearch-knn-")),
+            find(dir, "modernbert-search-"));
+        case ELASTICSEARCH -> new Artifacts(engine, find(dir, "elasticsearch-9"), List.of(),
+            find(dir, "modernbert-elasticsearch-"));
+      };
+    }
+
+    /** These artifacts with {@code zips} installed after the ones they have, in order. */
     public Artifacts with(List<Path> zips) {
-      return new Artifacts(distribution, knn, List.copyOf(zips), plugin);
+      List<Path> all = new ArrayList<>(others);
+      all.addAll(zips);
+      return new Artifacts(engine, distribution, List.copyOf(all), plugin);
     }
 
     public static Path find(Path dir, String prefix) throws IOException {
@@ -102,7 +114,7 @@ public final class LocalCluster {
     start(nodes, httpPort, modelDir, heap, Map.of());
   }
 
-  /** Like {@link #start(int, int, Path, String)}, with more node settings for {@code opensearch.yml}. */
+  /** Like {@link #start(int, int, Path, String)}, with more settings for the node's config file. */
   public void start(int nodes, int httpPort, Path modelDir, String heap, Map<String, String> settings)
       throws IOException, InterruptedException {
     if (Files.exists(work.resolve(STATE))) {
@@ -125,8 +137,7 @@ public final class LocalCluster {
       configure(node, i, nodes, httpPort, heap, settings);
       installModels(node, modelDir);
       NodeUser.handOver(node);
-      launched.add(NodeUser.launch(node, List.of("bin/opensearch", "-d", "-p", node.resolve("pid").toString()),
-          javaHome()));
+      launched.add(launch(node));
       list.addObject().put("name", "node-" + (i + 1)).put("http_port", httpPort + i).put("dir", node.toString());
     }
     for (Process p : launched) {
@@ -204,11 +215,10 @@ public final class LocalCluster {
       Files.move(s.findFirst().orElseThrow(), home);
     }
     FileTrees.delete(unpacked);
-    List<Path> plugins = new ArrayList<>(List.of(artifacts.knn()));
-    plugins.addAll(artifacts.others());
+    List<Path> plugins = new ArrayList<>(artifacts.others());
     plugins.add(artifacts.plugin());
     for (Path plugin : plugins) {
-      run(home, List.of("bin/opensearch-plugin", "install", "--batch", plugin.toUri().toString()));
+      run(home, List.of(engine().pluginTool(), "install", "--batch", plugin.toUri().toString()));
     }
     // existing node copies were made from an older plugin build
     try (Stream<Path> s = Files.list(work)) {
@@ -237,14 +247,14 @@ public final class LocalCluster {
         names.add("node-" + (i + 1));
       }
       yml.append("discovery.seed_hosts: [").append(String.join(", ", seeds)).append("]\n")
-          .append("cluster.initial_cluster_manager_nodes: [").append(String.join(", ", names)).append("]\n");
+          .append(engine().initialManagersSetting()).append(": [").append(String.join(", ", names)).append("]\n");
     }
+    engine().nodeSettings().forEach((k, v) -> yml.append(k).append(": ").append(v).append('\n'));
     settings.forEach((k, v) -> yml.append(k).append(": ").append(v).append('\n'));
-    Files.writeString(node.resolve("config/opensearch.yml"), yml.toString());
-    Path jvm = node.resolve("config/jvm.options");
-    String options = Files.readString(jvm).replaceAll("(?m)^-Xms\\S+$", "-Xms" + heap).replaceAll("(?m)^-Xmx\\S+$",
-        "-Xmx" + heap);
-    Files.writeString(jvm, options);
+    Files.writeString(node.resolve("config").resolve(engine().configFile()), yml.toString());
+    // jvm.options.d comes after jvm.options, so its heap wins on both engines (Elasticsearch sizes it by default)
+    Path options = Files.createDirectories(node.resolve("config/jvm.options.d"));
+    Files.writeString(options.resolve("heap.options"), "-Xms" + heap + "\n-Xmx" + heap + "\n");
   }
 
   private static void installModels(Path node, Path modelDir) throws IOException {
@@ -356,11 +366,21 @@ public final class LocalCluster {
     JsonNode n = state().get("nodes").get(index);
     Path node = Path.of(n.get("dir").asText());
     NodeUser.handOver(node);
-    if (NodeUser.launch(node, List.of("bin/opensearch", "-d", "-p", node.resolve("pid").toString()), javaHome())
-        .waitFor() != 0) {
+    if (launch(node).waitFor() != 0) {
       throw new IOException("node " + n.get("name").asText() + " failed to start");
     }
     awaitHealth(index, "green", expectedNodes, Duration.ofMinutes(3));
+  }
+
+  /** Starts the node in {@code node} as a daemon; the process ends once the node has started (or failed). */
+  private Process launch(Path node) throws IOException {
+    return NodeUser.launch(node, List.of(engine().startScript(), "-d", "-p", node.resolve("pid").toString()),
+        engine().javaHomeVariable(), javaHome());
+  }
+
+  /** The engine the cluster's nodes run. */
+  public SearchEngine engine() {
+    return artifacts.engine();
   }
 
   /** Stops node {@code index} (0-based) without forgetting it. */
@@ -402,7 +422,7 @@ public final class LocalCluster {
 
   private void run(Path dir, List<String> command) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(Map.of("JAVA_HOME", javaHome(), "OPENSEARCH_JAVA_HOME", javaHome()));
+    pb.environment().putAll(Map.of("JAVA_HOME", javaHome(), engine().javaHomeVariable(), javaHome()));
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * OpenSearch refuses to run as root. When this tool runs as root (as CI and these machines do), nodes run as
+ * OpenSearch and Elasticsearch refuse to run as root. When this tool runs as root (as CI and these machines do), nodes run as
  * the unprivileged user {@value LocalCluster#NODE_USER}, created on first use, who owns each node's folder.
  */
 final class NodeUser {
@@ -31,7 +31,7 @@ final class NodeUser {
     if (exec(List.of("id", "-u", LocalCluster.NODE_USER)) != 0
         && !Set.of(0, USER_EXISTS).contains(exec(List.of("useradd", "--system", "--no-create-home", "--shell",
             "/usr/sbin/nologin", LocalCluster.NODE_USER)))) {
-      throw new IOException("cannot create the user " + LocalCluster.NODE_USER + " to run OpenSearch as");
+      throw new IOException("cannot create the user " + LocalCluster.NODE_USER + " to run the nodes as");
     }
     if (exec(List.of("chown", "-R", LocalCluster.NODE_USER + ":", dir.toString())) != 0) {
       throw new IOException("cannot give " + dir + " to " + LocalCluster.NODE_USER);
@@ -50,7 +50,7 @@ final class NodeUser {
   }
 
   /** Starts {@code command} in {@code dir}, as the node user when root; output goes to {@code dir/logs}. */
-  static Process launch(Path dir, List<String> command, String javaHome) throws IOException {
+  static Process launch(Path dir, List<String> command, String javaHomeVariable, String javaHome) throws IOException {
     List<String> full = new ArrayList<>();
     if (isRoot()) {
       // setpriv switches user without a PAM session, which runuser would open (and which can fail or stall)
@@ -60,9 +60,10 @@ final class NodeUser {
     full.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(dir.resolve("logs").resolve("launcher.out").toFile());
-    pb.environment().put("OPENSEARCH_JAVA_HOME", javaHome);
+    pb.environment().put(javaHomeVariable, javaHome);
     pb.environment().put("JAVA_HOME", javaHome);
     pb.environment().remove("OPENSEARCH_JAVA_OPTS");
+    pb.environment().remove("ES_JAVA_OPTS");
     return pb.start();
   }
 

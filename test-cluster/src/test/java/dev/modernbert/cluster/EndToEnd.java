@@ -24,10 +24,15 @@ final class EndToEnd {
     return dir;
   }
 
-  /** The cluster of {@code work/cluster}, stopped if a previous run left it running. */
+  /** The OpenSearch cluster of {@code work/cluster}, stopped if a previous run left it running. */
   static LocalCluster cluster(Path work) throws IOException, InterruptedException {
+    return cluster(work, SearchEngine.OPENSEARCH);
+  }
+
+  /** The {@code engine} cluster of {@code work/cluster}, stopped if a previous run left it running. */
+  static LocalCluster cluster(Path work, SearchEngine engine) throws IOException, InterruptedException {
     LocalCluster cluster = new LocalCluster(work.resolve("cluster"),
-        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts"))));
+        LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts")), engine));
     cluster.stop();
     return cluster;
   }

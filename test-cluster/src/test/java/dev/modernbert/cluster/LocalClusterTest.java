@@ -24,7 +24,7 @@ class LocalClusterTest {
       int port = taken.getLocalPort() - 100;
       Path missing = work.resolve("no-such.zip");
       LocalCluster cluster = new LocalCluster(work.resolve("cluster"),
-          new LocalCluster.Artifacts(missing, missing, List.of(), missing));
+          new LocalCluster.Artifacts(SearchEngine.OPENSEARCH, missing, List.of(), missing));
       IOException e = assertThrows(IOException.class, () -> cluster.start(1, port, null, "512m"));
       assertTrue(e.getMessage().contains("transport port " + taken.getLocalPort()), e.getMessage());
       assertTrue(Files.notExists(work.resolve("cluster")), "nothing installed");
@@ -47,7 +47,7 @@ class LocalClusterTest {
   void aStartSaysWhatItKeepsFromEarlierRunsAndWipingStartsEmpty() throws IOException {
     Path missing = work.resolve("no-such.zip");
     LocalCluster cluster = new LocalCluster(work.resolve("cluster"),
-        new LocalCluster.Artifacts(missing, missing, List.of(), missing));
+        new LocalCluster.Artifacts(SearchEngine.OPENSEARCH, missing, List.of(), missing));
     assertEquals(List.of(), cluster.reusedState(2, null), "nothing yet");
     Path node = work.resolve("cluster/node-1");
     Files.createDirectories(node.resolve("data/nodes/0"));
