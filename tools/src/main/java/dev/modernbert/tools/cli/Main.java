@@ -25,9 +25,9 @@ public final class Main {
     COMMANDS.put("bench", new BenchCommand());
   }
 
-  /** The commands that need a real OpenSearch node ({@code dev.modernbert.tools.nodes}), named in the usage. */
-  private static final String NODE_COMMANDS = "on a real OpenSearch node: cluster start|stop|status, demo,"
-      + " bench query|ingest|vs-neural (README.md, \"Command line\")";
+  /** The commands that need a real node ({@code dev.modernbert.tools.nodes}), named in the usage. */
+  private static final String NODE_COMMANDS = "on a real OpenSearch node (or Elasticsearch: --engine elasticsearch):"
+      + " cluster start|stop|status, demo, bench query|ingest|vs-neural (README.md, \"Command line\")";
 
   private Main() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.cluster.Http;
 import dev.modernbert.cluster.IndexSetup;
 import dev.modernbert.cluster.LocalCluster;
+import dev.modernbert.cluster.SearchEngine;
 import dev.modernbert.tools.bench.BenchmarksFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,18 +19,22 @@ final class BenchNode implements AutoCloseable {
   static final int PORT = 9210;
 
   final LocalCluster cluster;
+  final SearchEngine engine;
   final Http http = new Http(PORT);
   final String model;
   final Path work;
 
   private BenchNode(LocalCluster cluster, String model, Path work) {
     this.cluster = cluster;
+    this.engine = cluster.engine();
     this.model = model;
     this.work = work;
   }
 
-  static BenchNode start(String shape) throws IOException, InterruptedException {
-    return start(shape, "bench", ClusterMain.artifacts(), node -> { }, Map.of());
+  /** A node of {@code engine} with this plugin's edition for it. */
+  static BenchNode start(String shape, SearchEngine engine) throws IOException, InterruptedException {
+    return start(shape, engine == SearchEngine.OPENSEARCH ? "bench" : "bench-" + engine.id(),
+        ClusterMain.artifacts(engine), node -> { }, Map.of());
   }
 
   /**
@@ -42,7 +47,7 @@ final class BenchNode implements AutoCloseable {
     String model = Demo.prepareModel("random:" + shape, work.resolve("models"));
     LocalCluster cluster = new LocalCluster(work.resolve("cluster"), artifacts, setup);
     cluster.stop();
-    System.out.println("starting a node (model " + model + ")...");
+    System.out.println("starting " + artifacts.engine().id() + " (model " + model + ")...");
     cluster.start(1, PORT, work.resolve("models"), "2g", settings);
     return new BenchNode(cluster, model, work);
   }
@@ -65,6 +70,11 @@ final class BenchNode implements AutoCloseable {
     return Path.of("bench-results", bench + "-" + shape + "." + ext);
   }
 
+  /** The results' name for a benchmark of this node: the Elasticsearch edition's are kept apart. */
+  String resultName(String bench) {
+    return engine == SearchEngine.OPENSEARCH ? bench : bench + "-" + engine.id();
+  }
+
   /**
    * Saves {@code report} as JSON and as its BENCHMARKS.md section, titled with the command that made it (its
    * options besides the shape: {@code options}, as {@code Args.given} tells them) and {@code about}, with
@@ -72,8 +82,14 @@ final class BenchNode implements AutoCloseable {
    */
   static void save(String bench, String shape, String options, String about, ObjectNode report, Path figure)
       throws IOException {
-    Path json = resultFile(bench, shape, "json");
-    BenchmarksFile.save(json, bench + "-" + shape,
+    save(bench, bench, shape, options, about, report, figure);
+  }
+
+  /** Like {@link #save(String, String, String, String, ObjectNode, Path)}, saved as {@code name} (its results). */
+  static void save(String bench, String name, String shape, String options, String about, ObjectNode report,
+      Path figure) throws IOException {
+    Path json = resultFile(name, shape, "json");
+    BenchmarksFile.save(json, name + "-" + shape,
         BenchmarksFile.commandTitle(bench, shape, options) + " (" + about + ")", report, figure);
     System.out.println("\nwritten " + json + (figure == null ? "" : ", " + figure) + " and BENCHMARKS.md");
   }

@@ -2,6 +2,7 @@ package dev.modernbert.tools.nodes;
 
 import dev.modernbert.cluster.Http;
 import dev.modernbert.cluster.LocalCluster;
+import dev.modernbert.cluster.SearchEngine;
 import dev.modernbert.tools.cli.Args;
 import dev.modernbert.tools.cli.UsageException;
 import java.io.IOException;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code ./modernbert cluster start|stop|status} (and {@code demo}): local OpenSearch nodes with k-NN and this
- * plugin. The cluster lives in {@code .cluster/} of the repository (or {@code -Dmodernbert.cluster.dir}).
+ * {@code ./modernbert cluster start|stop|status [--engine opensearch|elasticsearch]} (and {@code demo}): local
+ * OpenSearch nodes with k-NN and this plugin's OpenSearch edition (HTTP 9200 by default), or Elasticsearch nodes with
+ * its Elasticsearch edition (9250). The OpenSearch cluster lives in {@code .cluster/} of the repository (or
+ * {@code -Dmodernbert.cluster.dir}), the Elasticsearch one in its {@code elasticsearch/} folder.
  */
 public final class ClusterMain {
   private ClusterMain() {}
@@ -34,13 +37,34 @@ public final class ClusterMain {
     return Path.of(System.getProperty("modernbert.cluster.dir", ".cluster"));
   }
 
-  static LocalCluster cluster() throws IOException {
-    return new LocalCluster(workDir(), artifacts());
+  /** Where {@code engine}'s cluster keeps its nodes. */
+  static Path workDir(SearchEngine engine) {
+    return engine == SearchEngine.OPENSEARCH ? workDir() : workDir().resolve(engine.id());
   }
 
-  /** The distribution, k-NN and plugin zips the build copied. */
+  static LocalCluster cluster(SearchEngine engine) throws IOException {
+    return new LocalCluster(workDir(engine), artifacts(engine));
+  }
+
+  /** The OpenSearch distribution, k-NN and plugin zips the build copied. */
   static LocalCluster.Artifacts artifacts() throws IOException {
-    return LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts", "test-cluster/target/artifacts")));
+    return artifacts(SearchEngine.OPENSEARCH);
+  }
+
+  /** The distribution and plugin zips of {@code engine} the build copied. */
+  static LocalCluster.Artifacts artifacts(SearchEngine engine) throws IOException {
+    return LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts", "test-cluster/target/artifacts")),
+        engine);
+  }
+
+  /** The engine an {@code --engine} option names (OpenSearch when there is none). */
+  static SearchEngine engine(Args a) {
+    return SearchEngine.parse(a.get("engine", SearchEngine.OPENSEARCH.id()));
+  }
+
+  /** The default HTTP port of {@code engine}'s local cluster: the two can run side by side. */
+  static int defaultPort(SearchEngine engine) {
+    return engine == SearchEngine.OPENSEARCH ? 9200 : 9250;
   }
 
   static int run(List<String> argv) throws Exception {
@@ -60,31 +84,31 @@ public final class ClusterMain {
       return VsNeuralBenchmark.run(argv.subList(2, argv.size()));
     }
     if (!argv.get(0).equals("cluster") || argv.size() < 2) {
-      throw new UsageException("usage: cluster start [--nodes N] [--http-port P] [--model-dir DIR]"
-          + " [--heap 2g] [--fresh] | cluster stop | cluster status");
+      throw new UsageException("usage: cluster start [--engine opensearch|elasticsearch] [--nodes N] [--http-port P]"
+          + " [--model-dir DIR] [--heap 2g] [--fresh] | cluster stop [--engine E] | cluster status [--engine E]");
     }
     List<String> rest = argv.subList(2, argv.size());
     switch (argv.get(1)) {
       case "start" -> {
-        Args a = Args.parse(rest, Set.of("fresh"), Set.of("nodes", "http-port", "model-dir", "heap"));
+        Args a = Args.parse(rest, Set.of("fresh"), Set.of("engine", "nodes", "http-port", "model-dir", "heap"));
         requireNoPositional(a);
+        SearchEngine engine = engine(a);
         int nodes = a.intValue("nodes", 1, 1);
-        int port = a.intValue("http-port", 9200, 1);
+        int port = a.intValue("http-port", defaultPort(engine), 1);
         Path models = a.get("model-dir", null) == null ? null : Path.of(a.get("model-dir", null));
-        LocalCluster cluster = cluster();
+        LocalCluster cluster = cluster(engine);
         if (a.flag("fresh")) {
           cluster.wipeNodes();
         }
         start(cluster, nodes, port, models, a.get("heap", nodes > 1 ? "1g" : "2g"));
-        System.out.println("cluster green: " + nodes + " node(s), http://127.0.0.1:" + port);
+        System.out.println(engine.id() + " cluster green: " + nodes + " node(s), http://127.0.0.1:" + port);
       }
       case "stop" -> {
-        options(rest);
-        System.out.println("stopped " + cluster().stop() + " node(s)");
+        SearchEngine engine = engine(options(rest, "engine"));
+        System.out.println("stopped " + cluster(engine).stop() + " " + engine.id() + " node(s)");
       }
       case "status" -> {
-        options(rest);
-        int port = cluster().httpPort(0);
+        int port = cluster(engine(options(rest, "engine"))).httpPort(0);
         Http.Response r = new Http(port).get("/_cluster/health");
         System.out.println("http://127.0.0.1:" + port + " " + r.body().toString());
       }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.cluster.Http;
 import dev.modernbert.cluster.IndexSetup;
 import dev.modernbert.cluster.LocalCluster;
+import dev.modernbert.cluster.SearchEngine;
 import dev.modernbert.tools.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.download.HubEndpoint;
@@ -27,13 +28,14 @@ import java.util.Locale;
  */
 final class Demo {
   private static final String INDEX = "jsquad";
-  private static final int PORT = 9200;
   private static final String DEFAULT_MODEL = "cl-nagoya/ruri-v3-30m";
 
   private Demo() {}
 
   static int run(List<String> argv) throws Exception {
-    Args a = ClusterMain.options(argv, "model", "docs");
+    Args a = ClusterMain.options(argv, "model", "docs", "engine");
+    SearchEngine engine = ClusterMain.engine(a);
+    int port = ClusterMain.defaultPort(engine);
     String model = a.get("model", DEFAULT_MODEL);
     int docs = a.intValue("docs", 1145, 1);
     if (!model.startsWith("random:") && !Files.isDirectory(Path.of(model))) {
@@ -50,15 +52,17 @@ final class Demo {
     Path modelsRoot = ClusterMain.workDir().toAbsolutePath().resolve("demo-models");
     String name = prepareModel(model, modelsRoot);
     boolean random = model.startsWith("random:");
-    LocalCluster cluster = ClusterMain.cluster();
-    System.out.println("starting a node with k-NN and modernbert-search (model " + name + ")...");
-    ClusterMain.start(cluster, 1, PORT, modelsRoot, "2g");
-    Http http = new Http(PORT);
+    LocalCluster cluster = ClusterMain.cluster(engine);
+    System.out.println("starting " + (engine == SearchEngine.OPENSEARCH ? "an OpenSearch node with k-NN" :
+        "an Elasticsearch node") + " and modernbert-search (model " + name + ")...");
+    ClusterMain.start(cluster, 1, port, modelsRoot, "2g");
+    Http http = new Http(port);
     createIndex(http, name);
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     index(http, corpus, Math.min(docs, corpus.paragraphs().size()));
     ask(http, corpus, random, Math.min(docs, corpus.paragraphs().size()));
-    System.out.println("\nthe node keeps running at http://127.0.0.1:" + PORT + " (stop: ./modernbert cluster stop)");
+    System.out.println("\nthe node keeps running at http://127.0.0.1:" + port + " (stop: ./modernbert cluster stop"
+        + (engine == SearchEngine.OPENSEARCH ? "" : " --engine " + engine.id()) + ")");
     System.out.println("corpus: JSQuAD v1.3 validation (JGLUE), CC BY-SA 4.0 — see data/README.md");
     return 0;
   }

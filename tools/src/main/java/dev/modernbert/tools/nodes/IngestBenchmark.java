@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.cluster.Http;
 import dev.modernbert.cluster.IndexSetup;
+import dev.modernbert.cluster.SearchEngine;
 import dev.modernbert.tools.bench.Machine;
 import dev.modernbert.tools.bench.Stats;
 import dev.modernbert.inference.chunking.Boundary;
@@ -62,7 +63,8 @@ final class IngestBenchmark {
   }
 
   static int run(List<String> argv) throws Exception {
-    Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "doc-chars", "rounds");
+    Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "doc-chars", "rounds", "engine");
+    SearchEngine engineKind = ClusterMain.engine(a);
     String shape = a.get("shape", "30m");
     int maxDocs = a.intValue("docs", Integer.MAX_VALUE, 1);
     int longDocs = a.intValue("long-docs", 4, 1);
@@ -78,7 +80,9 @@ final class IngestBenchmark {
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("machine", Machine.describe())
         .put("rounds", rounds);
     ArrayNode rows = report.putArray("results");
-    try (BenchNode node = BenchNode.start(shape)) {
+    String name;
+    try (BenchNode node = BenchNode.start(shape, engineKind)) {
+      name = node.resultName("ingest");
       IndexSetup.putPipeline(node.http, "bench", IndexSetup.processor(node.model));
       ObjectNode late = IndexSetup.processor(node.model);
       late.putObject("chunking").put("late_chunk_tokens", LATE_CHUNK_TOKENS);
@@ -93,7 +97,7 @@ final class IngestBenchmark {
         rows.add(inTurn(node, w, rounds, nodeRounds.putArray(w.name()), engineRounds.putArray(w.name())));
       }
     }
-    BenchNode.save("ingest", shape, a.given("shape"),
+    BenchNode.save("ingest", name, shape, a.given("shape"),
         "one node, _bulk of 100, default chunking unless the workload says otherwise", report, null);
     return 0;
   }

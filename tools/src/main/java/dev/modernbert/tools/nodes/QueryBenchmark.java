@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.cluster.Http;
 import dev.modernbert.cluster.IndexSetup;
+import dev.modernbert.cluster.SearchEngine;
 import dev.modernbert.tools.bench.Machine;
 import dev.modernbert.tools.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
@@ -45,11 +46,11 @@ final class QueryBenchmark {
   private QueryBenchmark() {}
 
   static int run(List<String> argv) throws Exception {
-    Args a = ClusterMain.options(argv, "shape", "queries", "chunks");
+    Args a = ClusterMain.options(argv, "shape", "queries", "chunks", "engine");
     String shape = a.get("shape", "30m");
     int queries = a.intValue("queries", 200, 1);
     int[] sizes = a.ints("chunks", "10000,100000", 1);
-    try (BenchNode node = BenchNode.start(shape)) {
+    try (BenchNode node = BenchNode.start(shape, ClusterMain.engine(a))) {
       JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
       ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", shape).put("queries", queries)
           .put("machine", Machine.describe());
@@ -60,7 +61,7 @@ final class QueryBenchmark {
       for (int s = 0; s < sizes.length; s++) {
         measure(node, sizes[s], queryPrefix, BenchQuestions.slice(corpus, s, queries), paragraphs, rows);
       }
-      BenchNode.save("query", shape, a.given("shape"),
+      BenchNode.save("query", node.resultName("query"), shape, a.given("shape"),
           "client-side ms, one query client unless a row says otherwise, k = 10", report, null);
     }
     return 0;
@@ -71,16 +72,17 @@ final class QueryBenchmark {
     Http http = node.http;
     String model = node.model;
     String index = "bench-" + chunks;
-    int dim = node.createIndex(index, null, body -> ((ObjectNode) body.get("mappings")).putObject("_source")
-        .putArray("excludes").add("body_chunks.embedding")).path("mappings").path("properties").path("body_vector")
-        .path("dimension").asInt();
-    indexRandomChunks(http, index, chunks, dim, paragraphs);
+    node.createIndex(index, null, body -> ((ObjectNode) body.get("mappings")).putObject("_source")
+        .putArray("excludes").add("body_chunks.embedding"));
+    indexRandomChunks(http, index, chunks, ModelFolder.open(node.modelDir()).hiddenSize(), paragraphs);
     System.out.printf("%-9s %-30s %9s %9s %9s %11s%n", "chunks", "query", "p50 ms", "p90 ms", "p99 ms", "queries");
-    timeAlternating(http, index, model, queryPrefix, questions.warmUp());
-    double[][] alone = timeAlternating(http, index, model, queryPrefix, questions.alone());
+    timeAlternating(node, index, queryPrefix, questions.warmUp());
+    double[][] alone = timeAlternating(node, index, queryPrefix, questions.alone());
     report(rows, chunks, "k-NN only (vector given)", alone[0]);
     report(rows, chunks, "modernbert_knn, cached", alone[2]);
-    report(rows, chunks, "modernbert_hybrid, cached", alone[3]);
+    if (alone.length > 3) {
+      report(rows, chunks, "modernbert_hybrid, cached", alone[3]);
+    }
     report(rows, chunks, "modernbert_knn, cold", alone[1]);
     node.createIndex("load-" + chunks, "bench", body -> { });
     double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
@@ -96,22 +98,28 @@ final class QueryBenchmark {
   /**
    * For each question in turn, the milliseconds of the k-NN query with its vector given, of {@code modernbert_knn}
    * with its text (new to the node: {@code _embed} does not fill the query cache), of the same again (cached), and
-   * of {@code modernbert_hybrid} with the same text (its vector cached: the fusion's own cost, BM25 included).
-   * The given vectors are embedded with {@code queryPrefix}, the model's, as {@code modernbert_knn} embeds its text.
+   * on OpenSearch of {@code modernbert_hybrid} with the same text (its vector cached: the fusion's own cost, BM25
+   * included). The given vectors are embedded with {@code queryPrefix}, the model's, as {@code modernbert_knn}
+   * embeds its text.
    */
-  private static double[][] timeAlternating(Http http, String index, String model, String queryPrefix,
-      List<String> questions) throws IOException {
+  private static double[][] timeAlternating(BenchNode node, String index, String queryPrefix, List<String> questions)
+      throws IOException {
+    Http http = node.http;
+    String model = node.model;
     List<String> knn = new ArrayList<>();
     for (String q : questions) {
       ObjectNode embed = JsonFiles.mapper().createObjectNode().put("model", model).put("prefix", queryPrefix);
       embed.putArray("texts").add(q);
-      knn.add(knnQuery(http.post("/_plugins/_modernbert/_embed", embed.toString()).body().path("embeddings").get(0)
-          .path("embedding")));
+      knn.add(knnQuery(node.engine, http.post("/_plugins/_modernbert/_embed", embed.toString()).body()
+          .path("embeddings").get(0).path("embedding")));
     }
     List<String> text = questions.stream().map(q -> textQuery(model, q)).toList();
-    List<String> hybrid = questions.stream().map(q -> hybridQuery(model, q)).toList();
-    return inTurn(http, List.of(new Searches(index, knn), new Searches(index, text), new Searches(index, text),
-        new Searches(index, hybrid)));
+    List<Searches> kinds = new ArrayList<>(List.of(new Searches(index, knn), new Searches(index, text),
+        new Searches(index, text)));
+    if (node.engine == SearchEngine.OPENSEARCH) {
+      kinds.add(new Searches(index, questions.stream().map(q -> hybridQuery(model, q)).toList()));
+    }
+    return inTurn(http, kinds);
   }
 
   /** One kind of search: the index it asks and its body for each question. */
@@ -206,14 +214,18 @@ final class QueryBenchmark {
     return v;
   }
 
-  /** The k-NN query {@code modernbert_knn} runs for the 10 best documents by their chunks, with its vector given. */
+  /** The k-NN query {@code modernbert_knn} runs on OpenSearch for the 10 best documents, with its vector given. */
   static String knnQuery(float[] vector) {
-    return knnQuery(JsonFiles.mapper().valueToTree(vector));
+    return knnQuery(SearchEngine.OPENSEARCH, JsonFiles.mapper().valueToTree(vector));
   }
 
-  private static String knnQuery(JsonNode vector) {
+  /** The engine's own k-NN query that {@code modernbert_knn} becomes, with its vector given. */
+  private static String knnQuery(SearchEngine engine, JsonNode vector) {
+    String knn = engine == SearchEngine.OPENSEARCH
+        ? "{\"knn\":{\"body_chunks.embedding\":{\"vector\":" + vector + ",\"k\":10}}}"
+        : "{\"knn\":{\"field\":\"body_chunks.embedding\",\"query_vector\":" + vector + ",\"k\":10}}";
     return "{\"size\":10,\"_source\":false,\"query\":{\"nested\":{\"path\":\"body_chunks\",\"score_mode\":\"max\","
-        + "\"query\":{\"knn\":{\"body_chunks.embedding\":{\"vector\":" + vector + ",\"k\":10}}}}}}";
+        + "\"query\":" + knn + "}}}";
   }
 
   /** A {@code modernbert_knn} search for the 10 best documents by their chunks, with the model's query prefix. */
