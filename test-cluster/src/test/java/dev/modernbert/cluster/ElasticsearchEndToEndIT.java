@@ -1,5 +1,7 @@
 package dev.modernbert.cluster;
 
+import static dev.modernbert.cluster.EndToEnd.bulkLine;
+import static dev.modernbert.cluster.EndToEnd.reason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +11,6 @@ import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
-import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import java.nio.file.Path;
@@ -52,17 +53,7 @@ class ElasticsearchEndToEndIT {
     IndexSetup.putPipeline(http, "mb", processor);
     IndexSetup.createIndex(http, "docs", IndexSetup.indexBody(http, MODEL, "mb", 1, 0));
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    for (int i = 0; i < 150; i++) {
-      TEXTS.put("p" + i, corpus.paragraphs().get(i).title() + "\n" + corpus.paragraphs().get(i).text());
-    }
-    int[] sizes = {40_000, 90_000, 150_000};
-    for (int l = 0; l < sizes.length; l++) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 200 + l * 400; b.length() < sizes[l]; i++) {
-        b.append(corpus.paragraphs().get(i % corpus.paragraphs().size()).text()).append("\n\n");
-      }
-      TEXTS.put("long" + l, b.substring(0, sizes[l]));
-    }
+    TEXTS.putAll(EndToEnd.corpusDocuments(corpus, 150, 40_000, 90_000, 150_000));
   }
 
   @AfterAll
@@ -70,12 +61,6 @@ class ElasticsearchEndToEndIT {
     if (cluster != null) {
       cluster.stop();
     }
-  }
-
-  private static String bulkLine(String id, Object body) {
-    ObjectNode doc = JsonFiles.mapper().createObjectNode();
-    doc.set("body", JsonFiles.mapper().valueToTree(body));
-    return "{\"index\":{\"_id\":\"" + id + "\"}}\n" + doc + "\n";
   }
 
   @Test
@@ -102,12 +87,6 @@ class ElasticsearchEndToEndIT {
     assertEquals(TEXTS.size(), stats.path("documents").asInt(), stats.toString());
     assertEquals(4, stats.path("failures").asInt(), stats.toString());
     queryFindsTheBruteForceBestPassage(passages);
-  }
-
-  private static String reason(Map<String, JsonNode> items, String id) {
-    JsonNode item = items.get(id);
-    assertTrue(item.path("status").asInt() >= 400, id + " should fail: " + item);
-    return item.path("error").path("reason").asText() + " " + item.path("error").path("caused_by").path("reason").asText();
   }
 
   /** The stored document with its vectors (Elasticsearch leaves them out of {@code _source} by default). */

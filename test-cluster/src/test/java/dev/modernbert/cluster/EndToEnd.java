@@ -1,11 +1,19 @@
 package dev.modernbert.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.model.DType;
+import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomCheckpointWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** What the end-to-end tests share: a work folder under {@code target/}, random models, a cluster of their own. */
 final class EndToEnd {
@@ -35,5 +43,39 @@ final class EndToEnd {
         LocalCluster.Artifacts.in(Path.of(System.getProperty("modernbert.artifacts")), engine));
     cluster.stop();
     return cluster;
+  }
+
+  /**
+   * Documents for ingest tests: the first {@code paragraphs} JSQuAD paragraphs ({@code p<i>}: title, newline, text),
+   * then long documents ({@code long<l>}) of consecutive paragraphs cut at these many characters, their paragraphs
+   * separated by blank lines ({@code \n\n}, or {@code \r\n} in every other document).
+   */
+  static Map<String, String> corpusDocuments(JsquadCorpus corpus, int paragraphs, int... longSizes) {
+    Map<String, String> texts = new LinkedHashMap<>();
+    for (int i = 0; i < paragraphs; i++) {
+      texts.put("p" + i, corpus.paragraphs().get(i).title() + "\n" + corpus.paragraphs().get(i).text());
+    }
+    for (int l = 0; l < longSizes.length; l++) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 200 + l * 400; b.length() < longSizes[l]; i++) {
+        b.append(corpus.paragraphs().get(i % corpus.paragraphs().size()).text()).append(l % 2 == 0 ? "\n\n" : "\r\n");
+      }
+      texts.put("long" + l, b.substring(0, longSizes[l]));
+    }
+    return texts;
+  }
+
+  /** One {@code _bulk} index action for document {@code id} whose {@code body} is {@code body}. */
+  static String bulkLine(String id, Object body) {
+    ObjectNode doc = JsonFiles.mapper().createObjectNode();
+    doc.set("body", JsonFiles.mapper().valueToTree(body));
+    return "{\"index\":{\"_id\":\"" + id + "\"}}\n" + doc + "\n";
+  }
+
+  /** The reason a {@code _bulk} item failed with (its error and cause), asserting that it failed. */
+  static String reason(Map<String, JsonNode> items, String id) {
+    JsonNode item = items.get(id);
+    assertTrue(item.path("status").asInt() >= 400, id + " should fail: " + item);
+    return item.path("error").path("reason").asText() + " " + item.path("error").path("caused_by").path("reason").asText();
   }
 }

@@ -1,5 +1,7 @@
 package dev.modernbert.cluster;
 
+import static dev.modernbert.cluster.EndToEnd.bulkLine;
+import static dev.modernbert.cluster.EndToEnd.reason;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +11,6 @@ import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
-import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import java.nio.file.Files;
@@ -60,27 +61,10 @@ class IngestEndToEndIT {
     }
   }
 
-  private static String bulkLine(String id, Object body) {
-    ObjectNode doc = JsonFiles.mapper().createObjectNode();
-    doc.set("body", JsonFiles.mapper().valueToTree(body));
-    return "{\"index\":{\"_id\":\"" + id + "\"}}\n" + doc + "\n";
-  }
-
   @Test
   void ingestsRealAndLongDocumentsFailingBadOnesAlone() throws Exception {
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
-    Map<String, String> texts = new LinkedHashMap<>();
-    for (int i = 0; i < 200; i++) {
-      texts.put("p" + i, corpus.paragraphs().get(i).title() + "\n" + corpus.paragraphs().get(i).text());
-    }
-    int[] sizes = {50_000, 80_000, 110_000, 150_000, 200_000};
-    for (int l = 0; l < sizes.length; l++) {
-      StringBuilder b = new StringBuilder();
-      for (int i = 200 + l * 400; b.length() < sizes[l]; i++) {
-        b.append(corpus.paragraphs().get(i % corpus.paragraphs().size()).text()).append(l % 2 == 0 ? "\n\n" : "\r\n");
-      }
-      texts.put("long" + l, b.substring(0, sizes[l]));
-    }
+    Map<String, String> texts = EndToEnd.corpusDocuments(corpus, 200, 50_000, 80_000, 110_000, 150_000, 200_000);
     StringBuilder bulk = new StringBuilder();
     texts.forEach((id, t) -> bulk.append(bulkLine(id, t)));
     Map<String, Object> bad = new LinkedHashMap<>();
@@ -127,12 +111,6 @@ class IngestEndToEndIT {
     assertEquals("green", http.get("/_cluster/health").body().path("status").asText());
 
     restartKeepsDocumentsAndCompiledGraph(texts.size() + defined.size());
-  }
-
-  private static String reason(Map<String, JsonNode> items, String id) {
-    JsonNode item = items.get(id);
-    assertTrue(item.path("status").asInt() >= 400, id + " should fail: " + item);
-    return item.path("error").path("reason").asText() + " " + item.path("error").path("caused_by").path("reason").asText();
   }
 
   private static JsonNode doc(String id) throws Exception {

@@ -3,10 +3,12 @@ package dev.modernbert.elasticsearch.rest;
 import static org.elasticsearch.rest.RestRequest.Method.GET;
 
 import dev.modernbert.elasticsearch.analysis.JapaneseAnalysis;
+import dev.modernbert.inference.documents.RecommendedMapping;
 import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.registry.InferenceServices;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.elasticsearch.client.internal.node.NodeClient;
@@ -66,24 +68,9 @@ public final class RestMappingAction extends BaseRestHandler {
 
   private static void mapping(XContentBuilder b, String model, String field, ModelFolder folder, String indexOptions)
       throws IOException {
-    b.startObject();
-    b.startObject("mappings");
-    b.startObject("_meta").field("model", model).field("prefix", folder.profile().documentPrefix()).endObject();
-    b.startObject("properties");
-    b.startObject(field).field("type", "text").field("analyzer", JapaneseAnalysis.ANALYZER).endObject();
-    b.startObject(field + "_chunks").field("type", "nested").startObject("properties");
-    b.startObject("text").field("type", "text").field("analyzer", JapaneseAnalysis.ANALYZER).endObject();
-    for (String n : new String[] {"start", "end", "tokens", "element"}) {
-      b.startObject(n).field("type", "integer").endObject();
-    }
-    vector(b.startObject("embedding"), folder.hiddenSize(), indexOptions).endObject();
-    b.endObject().endObject();
-    vector(b.startObject(field + "_vector"), folder.hiddenSize(), indexOptions).endObject();
-    b.endObject().endObject().endObject();
-  }
-
-  private static XContentBuilder vector(XContentBuilder b, int dimension, String indexOptions) throws IOException {
-    b.field("type", "dense_vector").field("dims", dimension).field("index", true).field("similarity", "cosine");
-    return b.startObject("index_options").field("type", indexOptions).endObject();
+    Map<String, Object> vector = RecommendedMapping.object("type", "dense_vector", "dims", folder.hiddenSize(),
+        "index", true, "similarity", "cosine", "index_options", RecommendedMapping.object("type", indexOptions));
+    b.startObject().field("mappings", RecommendedMapping.mappings(model, folder.profile().documentPrefix(), field,
+        JapaneseAnalysis.ANALYZER, vector)).endObject();
   }
 }

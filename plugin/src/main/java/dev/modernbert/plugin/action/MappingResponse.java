@@ -1,7 +1,9 @@
 package dev.modernbert.plugin.action;
 
+import dev.modernbert.inference.documents.RecommendedMapping;
 import dev.modernbert.plugin.analysis.JapaneseAnalysis;
 import java.io.IOException;
+import java.util.Map;
 import org.opensearch.core.action.ActionResponse;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
@@ -53,26 +55,14 @@ public final class MappingResponse extends ActionResponse implements ToXContentO
   public XContentBuilder toXContent(XContentBuilder b, Params params) throws IOException {
     b.startObject();
     b.startObject("settings").field("index.knn", true).field("index.knn.derived_source.enabled", false).endObject();
-    b.startObject("mappings");
-    b.startObject("_meta").field("model", model).field("prefix", documentPrefix).endObject();
-    b.startObject("properties");
-    b.startObject(field).field("type", "text").field("analyzer", JapaneseAnalysis.ANALYZER).endObject();
-    b.startObject(field + "_chunks").field("type", "nested").startObject("properties");
-    b.startObject("text").field("type", "text").field("analyzer", JapaneseAnalysis.ANALYZER).endObject();
-    for (String n : new String[] {"start", "end", "tokens", "element"}) {
-      b.startObject(n).field("type", "integer").endObject();
-    }
-    vector(b.startObject("embedding")).endObject();
-    b.endObject().endObject();
-    vector(b.startObject(field + "_vector")).endObject();
-    return b.endObject().endObject().endObject();
+    b.field("mappings", RecommendedMapping.mappings(model, documentPrefix, field, JapaneseAnalysis.ANALYZER, vector()));
+    return b.endObject();
   }
 
   /** A lucene-engine HNSW {@code knn_vector} with cosine similarity. */
-  private XContentBuilder vector(XContentBuilder b) throws IOException {
-    b.field("type", "knn_vector").field("dimension", dimension);
-    b.startObject("method").field("name", "hnsw").field("engine", "lucene").field("space_type", "cosinesimil");
-    b.startObject("parameters").field("m", 16).field("ef_construction", 128).endObject();
-    return b.endObject();
+  private Map<String, Object> vector() {
+    return RecommendedMapping.object("type", "knn_vector", "dimension", dimension, "method",
+        RecommendedMapping.object("name", "hnsw", "engine", "lucene", "space_type", "cosinesimil", "parameters",
+            RecommendedMapping.object("m", 16, "ef_construction", 128)));
   }
 }
