@@ -84,7 +84,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   @Override
   public Map<String, Processor.Factory> getProcessors(Processor.Parameters parameters) {
-    return Map.of(EmbeddingProcessorConfig.TYPE, new EmbeddingProcessorFactory(registry(parameters.env), services::get));
+    return Map.of(EmbeddingProcessorConfig.TYPE,
+        new EmbeddingProcessorFactory(registry(parameters.env), services::get, clusterService::get));
   }
 
   @Override

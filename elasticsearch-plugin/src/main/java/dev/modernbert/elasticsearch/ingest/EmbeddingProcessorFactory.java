@@ -11,6 +11,7 @@ import dev.modernbert.inference.registry.ModelRegistry;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.elasticsearch.cluster.metadata.ProjectId;
+import org.elasticsearch.cluster.service.ClusterService;
 import org.elasticsearch.ingest.Processor;
 
 /**
@@ -24,11 +25,17 @@ public final class EmbeddingProcessorFactory implements Processor.Factory {
 
   private final ModelRegistry registry;
   private final Supplier<InferenceServices> services;
+  private final IndexVectorCheck vectorFields;
 
-  /** {@code registry} validates model names now; {@code services} runs the work once the node is up. */
-  public EmbeddingProcessorFactory(ModelRegistry registry, Supplier<InferenceServices> services) {
+  /**
+   * {@code registry} validates model names now; {@code services} runs the work once the node is up;
+   * {@code cluster} gives each document's index mapping, checked before its text is embedded.
+   */
+  public EmbeddingProcessorFactory(ModelRegistry registry, Supplier<InferenceServices> services,
+      Supplier<ClusterService> cluster) {
     this.registry = registry;
     this.services = services;
+    this.vectorFields = new IndexVectorCheck(cluster);
   }
 
   @Override
@@ -41,7 +48,7 @@ public final class EmbeddingProcessorFactory implements Processor.Factory {
     }
     try {
       return new ModernBertEmbeddingProcessor(tag, description, batchSize,
-          EmbeddingProcessorOptions.parse(config, registry), services);
+          EmbeddingProcessorOptions.parse(config, registry), services, vectorFields);
     } catch (ProcessorOptionException e) {
       throw newConfigurationException(type, tag, e.property(), e.getMessage());
     }

@@ -18,7 +18,8 @@ import org.elasticsearch.ingest.IngestDocument;
 /**
  * The {@code modernbert_embedding} ingest processor: chunks a text field into windows of the model's tokens and
  * writes an array of chunk objects ({@code text}, {@code start}, {@code end}, {@code tokens}, {@code embedding}) and
- * optionally a document vector, as the OpenSearch edition does. The documents of a bulk request arrive one at a
+ * optionally a document vector, as the OpenSearch edition does; a document whose index cannot hold the vectors
+ * fails before its text is embedded. The documents of a bulk request arrive one at a
  * time and are embedded together on the plugin's inference pool; a document that cannot be embedded fails alone,
  * with its reason, and a full queue refuses a document with 429.
  */
@@ -29,14 +30,16 @@ public final class ModernBertEmbeddingProcessor extends AbstractProcessor {
   private final EmbeddingProcessorConfig config;
   private final FieldEmbedder embedder;
   private final Supplier<InferenceServices> services;
+  private final IndexVectorCheck vectorFields;
   private final ArrivalBatcher<Pending> batcher;
 
   ModernBertEmbeddingProcessor(String tag, String description, int batchSize, EmbeddingProcessorConfig config,
-      Supplier<InferenceServices> services) {
+      Supplier<InferenceServices> services, IndexVectorCheck vectorFields) {
     super(tag, description);
     this.config = config;
     this.embedder = new FieldEmbedder(config);
     this.services = services;
+    this.vectorFields = vectorFields;
     this.batcher = new ArrivalBatcher<>(batchSize, this::embed);
   }
 
@@ -63,6 +66,7 @@ public final class ModernBertEmbeddingProcessor extends AbstractProcessor {
   public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
     FieldTexts texts;
     try {
+      config.vectorFields().forEach(f -> vectorFields.check(document.getMetadata().getIndex(), f, config.dimension()));
       Object value = document.getFieldValue(config.field(), Object.class, true);
       texts = embedder.texts(value, value != null || document.hasField(config.field(), true));
     } catch (RuntimeException e) {

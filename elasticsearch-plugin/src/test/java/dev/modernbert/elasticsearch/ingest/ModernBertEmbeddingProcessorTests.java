@@ -15,10 +15,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.elasticsearch.ElasticsearchException;
 import org.elasticsearch.ExceptionsHelper;
+import org.elasticsearch.cluster.ClusterState;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
+import org.elasticsearch.cluster.metadata.Metadata;
 import org.elasticsearch.cluster.metadata.ProjectId;
+import org.elasticsearch.cluster.service.ClusterService;
+import org.elasticsearch.index.IndexVersion;
 import org.elasticsearch.ingest.IngestDocument;
 import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.test.ClusterServiceUtils;
 import org.elasticsearch.test.ESTestCase;
+import org.elasticsearch.threadpool.TestThreadPool;
+import org.elasticsearch.threadpool.ThreadPool;
 import org.junit.After;
 import org.junit.Before;
 
@@ -31,6 +39,8 @@ public class ModernBertEmbeddingProcessorTests extends ESTestCase {
   private ExecutorService pool;
   private CountDownLatch busy;
   private InferenceServices services;
+  private ThreadPool threadPool;
+  private ClusterService cluster;
 
   @Before
   public void services() throws Exception {
@@ -44,6 +54,13 @@ public class ModernBertEmbeddingProcessorTests extends ESTestCase {
       }
     });
     services = TestModels.services(createTempDir(), pool, 400);
+    threadPool = new TestThreadPool(getTestName());
+    cluster = ClusterServiceUtils.createClusterService(threadPool);
+    IndexMetadata wrong = IndexMetadata.builder("wrong").settings(indexSettings(IndexVersion.current(), 1, 0))
+        .putMapping("{\"properties\":{\"chunks\":{\"type\":\"nested\",\"properties\":{\"embedding\":"
+            + "{\"type\":\"keyword\"}}}}}").build();
+    ClusterServiceUtils.setState(cluster, ClusterState.builder(cluster.state())
+        .metadata(Metadata.builder(cluster.state().metadata()).put(wrong, false)).build());
   }
 
   @After
@@ -52,10 +69,12 @@ public class ModernBertEmbeddingProcessorTests extends ESTestCase {
     pool.shutdown();
     assertTrue(pool.awaitTermination(1, TimeUnit.MINUTES));
     services.registry().close();
+    cluster.close();
+    ThreadPool.terminate(threadPool, 10, TimeUnit.SECONDS);
   }
 
   private EmbeddingProcessorFactory factory() {
-    return new EmbeddingProcessorFactory(services.registry(), () -> services);
+    return new EmbeddingProcessorFactory(services.registry(), () -> services, () -> cluster);
   }
 
   private static Map<String, Object> config(Object... keyValues) {
@@ -68,27 +87,34 @@ public class ModernBertEmbeddingProcessorTests extends ESTestCase {
   }
 
   private static IngestDocument document(Object body) {
+    return document("idx", body);
+  }
+
+  /** {@code {"body": body}} going to {@code index}. */
+  private static IngestDocument document(String index, Object body) {
     Map<String, Object> source = new HashMap<>();
     source.put("body", body);
-    return new IngestDocument("idx", "d", 1, null, null, source);
+    return new IngestDocument(index, "d", 1, null, null, source);
   }
 
   public void testDocumentsArrivingTogetherAreEmbeddedAsOneBatchAndBadOnesFailAlone() throws Exception {
     ModernBertEmbeddingProcessor p = factory().create(Map.of(), "t", null, config(), ProjectId.DEFAULT);
     List<Object> bodies = List.of("東京は日本の首都です。大阪は食の都です。京都には寺が多い。", 42, "富士山は日本一高い山です。",
-        List.of("一つ目の段落です。", "二つ目。"));
+        List.of("一つ目の段落です。", "二つ目。"), "索引の対応が誤っている。");
     AtomicReferenceArray<Object> results = new AtomicReferenceArray<>(bodies.size());
     CountDownLatch done = new CountDownLatch(bodies.size());
     List<IngestDocument> docs = new ArrayList<>();
     for (int i = 0; i < bodies.size(); i++) {
       int slot = i;
-      docs.add(document(bodies.get(i)));
+      docs.add(i == 4 ? document("wrong", bodies.get(i)) : document(bodies.get(i)));
       p.execute(docs.get(i), (doc, e) -> {
         results.set(slot, e != null ? e : doc);
         done.countDown();
       });
     }
     assertThat(((Exception) results.get(1)).getMessage(), containsString("field [body] is of type Integer"));
+    assertThat(((Exception) results.get(4)).getMessage(), containsString(
+        "index [wrong]: field [chunks.embedding] is of type [keyword], not a dense_vector"));
     busy.countDown();
     assertTrue(done.await(1, TimeUnit.MINUTES));
     for (int i : new int[] {0, 2, 3}) {
@@ -108,7 +134,7 @@ public class ModernBertEmbeddingProcessorTests extends ESTestCase {
       }
     }
     assertEquals(3, services.stats().documents.sum());
-    assertEquals(1, services.stats().failures.sum());
+    assertEquals(2, services.stats().failures.sum());
     assertEquals("one model call for the three documents' chunks", 1, services.stats().total.count());
   }
 
