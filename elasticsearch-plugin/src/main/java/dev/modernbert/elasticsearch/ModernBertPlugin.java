@@ -2,6 +2,8 @@ package dev.modernbert.elasticsearch;
 
 import dev.modernbert.elasticsearch.analysis.JapaneseAnalysis;
 import dev.modernbert.elasticsearch.ingest.EmbeddingProcessorFactory;
+import dev.modernbert.elasticsearch.nodes.NodeReportAction;
+import dev.modernbert.elasticsearch.nodes.TransportNodeReportAction;
 import dev.modernbert.elasticsearch.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.elasticsearch.query.QueryVectors;
 import dev.modernbert.elasticsearch.rest.RestEmbedAction;
@@ -102,7 +104,13 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
     services.set(new InferenceServices(registry(node.environment()), queue, new InferenceStats()));
     queryEmbedder.set(new QueryEmbedder(services.get(), cache));
     clusterService.set(node.clusterService());
-    return List.of();
+    // bound for injection into the transport action
+    return List.of(services.get());
+  }
+
+  @Override
+  public List<ActionHandler> getActions() {
+    return List.of(new ActionHandler(NodeReportAction.INSTANCE, TransportNodeReportAction.class));
   }
 
   @Override
@@ -126,9 +134,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
   public Collection<RestHandler> getRestHandlers(RestHandlersServices rest, Supplier<DiscoveryNodes> nodes,
       Predicate<NodeFeature> features) {
     Supplier<InferenceServices> s = services::get;
-    return List.of(new RestEmbedAction(s), new RestMappingAction(s),
-        RestNodeReportAction.models(s, () -> clusterService.get().localNode()),
-        RestNodeReportAction.stats(s, () -> clusterService.get().localNode()));
+    return List.of(new RestEmbedAction(s), new RestMappingAction(s), RestNodeReportAction.models(),
+        RestNodeReportAction.stats());
   }
 
   @Override

@@ -2,50 +2,46 @@ package dev.modernbert.elasticsearch.rest;
 
 import static org.elasticsearch.rest.RestRequest.Method.GET;
 
-import dev.modernbert.inference.registry.InferenceServices;
-import dev.modernbert.inference.registry.NodeReports;
+import dev.modernbert.elasticsearch.nodes.NodeReport;
+import dev.modernbert.elasticsearch.nodes.NodeReportAction;
+import dev.modernbert.elasticsearch.nodes.NodeReportsResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.elasticsearch.client.internal.node.NodeClient;
-import org.elasticsearch.cluster.node.DiscoveryNode;
+import org.elasticsearch.common.Strings;
 import org.elasticsearch.rest.BaseRestHandler;
 import org.elasticsearch.rest.RestRequest;
 import org.elasticsearch.rest.RestResponse;
 import org.elasticsearch.rest.RestStatus;
+import org.elasticsearch.rest.action.RestActions;
+import org.elasticsearch.rest.action.RestBuilderListener;
 import org.elasticsearch.xcontent.XContentBuilder;
 
 /**
- * {@code GET /_plugins/_modernbert/models} and {@code /stats}: what the node that answers knows, in the OpenSearch
- * edition's per-node shape ({@code {"nodes": {<id>: {"name", ...}}}}) with this node as the only entry.
+ * {@code GET /_plugins/_modernbert/models} and {@code /stats}, answered by every node of the cluster (or those in
+ * {@code ?nodes=id,id}) in the shape of Elasticsearch's nodes APIs and of the OpenSearch edition's: a
+ * {@code _nodes} header, the cluster's name, then each node's report under its id.
  */
 public final class RestNodeReportAction extends BaseRestHandler {
   private final String name;
   private final String path;
-  private final Function<InferenceServices, Map<String, Object>> report;
-  private final Supplier<InferenceServices> services;
-  private final Supplier<DiscoveryNode> localNode;
+  private final Function<NodeReport, Map<String, Object>> report;
 
-  private RestNodeReportAction(String name, String path, Function<InferenceServices, Map<String, Object>> report,
-      Supplier<InferenceServices> services, Supplier<DiscoveryNode> localNode) {
+  private RestNodeReportAction(String name, String path, Function<NodeReport, Map<String, Object>> report) {
     this.name = name;
     this.path = path;
     this.report = report;
-    this.services = services;
-    this.localNode = localNode;
   }
 
   /** The models directory and each model's state, dimension, limit and device. */
-  public static RestNodeReportAction models(Supplier<InferenceServices> services, Supplier<DiscoveryNode> node) {
-    return new RestNodeReportAction("modernbert_models", "/_plugins/_modernbert/models", NodeReports::models,
-        services, node);
+  public static RestNodeReportAction models() {
+    return new RestNodeReportAction("modernbert_models", "/_plugins/_modernbert/models", NodeReport::models);
   }
 
   /** Documents, chunks, tokens, batches, latencies, the queue and the query cache. */
-  public static RestNodeReportAction stats(Supplier<InferenceServices> services, Supplier<DiscoveryNode> node) {
-    return new RestNodeReportAction("modernbert_stats", "/_plugins/_modernbert/stats", NodeReports::stats,
-        services, node);
+  public static RestNodeReportAction stats() {
+    return new RestNodeReportAction("modernbert_stats", "/_plugins/_modernbert/stats", NodeReport::stats);
   }
 
   @Override
@@ -60,15 +56,25 @@ public final class RestNodeReportAction extends BaseRestHandler {
 
   @Override
   protected RestChannelConsumer prepareRequest(RestRequest request, NodeClient client) {
-    return channel -> {
-      DiscoveryNode node = localNode.get();
-      XContentBuilder b = channel.newBuilder();
-      b.startObject().startObject("nodes").startObject(node.getId()).field("name", node.getName());
-      for (Map.Entry<String, Object> e : report.apply(services.get()).entrySet()) {
-        b.field(e.getKey(), e.getValue());
+    NodeReportAction.Request nodes = new NodeReportAction.Request(
+        Strings.splitStringByCommaToArray(request.param("nodes", "")));
+    return channel -> client.execute(NodeReportAction.INSTANCE, nodes, new RestBuilderListener<>(channel) {
+      @Override
+      public RestResponse buildResponse(NodeReportsResponse response, XContentBuilder b) throws Exception {
+        b.startObject();
+        RestActions.buildNodesHeader(b, request, response);
+        b.field("cluster_name", response.getClusterName().value());
+        b.startObject("nodes");
+        for (NodeReport n : response.getNodes()) {
+          b.startObject(n.getNode().getId()).field("name", n.getNode().getName());
+          for (Map.Entry<String, Object> e : report.apply(n).entrySet()) {
+            b.field(e.getKey(), e.getValue());
+          }
+          b.endObject();
+        }
+        b.endObject().endObject();
+        return new RestResponse(RestStatus.OK, b);
       }
-      b.endObject().endObject().endObject();
-      channel.sendResponse(new RestResponse(RestStatus.OK, b));
-    };
+    });
   }
 }
