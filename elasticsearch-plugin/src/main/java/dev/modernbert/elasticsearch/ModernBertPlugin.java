@@ -2,12 +2,15 @@ package dev.modernbert.elasticsearch;
 
 import dev.modernbert.elasticsearch.analysis.JapaneseAnalysis;
 import dev.modernbert.elasticsearch.ingest.EmbeddingProcessorFactory;
+import dev.modernbert.elasticsearch.nodes.ModelDownloadAction;
 import dev.modernbert.elasticsearch.nodes.NodeReportAction;
+import dev.modernbert.elasticsearch.nodes.TransportModelDownloadAction;
 import dev.modernbert.elasticsearch.nodes.TransportNodeReportAction;
 import dev.modernbert.elasticsearch.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.elasticsearch.query.QueryVectors;
 import dev.modernbert.elasticsearch.rest.RestEmbedAction;
 import dev.modernbert.elasticsearch.rest.RestMappingAction;
+import dev.modernbert.elasticsearch.rest.RestModelDownloadAction;
 import dev.modernbert.elasticsearch.rest.RestNodeReportAction;
 import dev.modernbert.elasticsearch.settings.ModernBertSettings;
 import dev.modernbert.elasticsearch.settings.NodePaths;
@@ -78,7 +81,7 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   private ModelRegistry registry(Environment env) {
     if (registry.get() == null) {
-      registry.set(new ModelRegistry(List.of(NodePaths.modelsDir(env)),
+      registry.set(new ModelRegistry(List.of(NodePaths.modelsDir(env), NodePaths.downloadedModelsDir(env)),
           ModernBertSettings.engine(settings).withCacheDir(NodePaths.compiledGraphsDir(env))));
     }
     return registry.get();
@@ -110,7 +113,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
 
   @Override
   public List<ActionHandler> getActions() {
-    return List.of(new ActionHandler(NodeReportAction.INSTANCE, TransportNodeReportAction.class));
+    return List.of(new ActionHandler(NodeReportAction.INSTANCE, TransportNodeReportAction.class),
+        new ActionHandler(ModelDownloadAction.INSTANCE, TransportModelDownloadAction.class));
   }
 
   @Override
@@ -135,7 +139,7 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       Predicate<NodeFeature> features) {
     Supplier<InferenceServices> s = services::get;
     return List.of(new RestEmbedAction(s), new RestMappingAction(s), RestNodeReportAction.models(),
-        RestNodeReportAction.stats());
+        RestNodeReportAction.stats(), new RestModelDownloadAction());
   }
 
   @Override

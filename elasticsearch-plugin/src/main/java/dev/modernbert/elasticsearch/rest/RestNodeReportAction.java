@@ -5,6 +5,7 @@ import static org.elasticsearch.rest.RestRequest.Method.GET;
 import dev.modernbert.elasticsearch.nodes.NodeReport;
 import dev.modernbert.elasticsearch.nodes.NodeReportAction;
 import dev.modernbert.elasticsearch.nodes.NodeReportsResponse;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -61,20 +62,26 @@ public final class RestNodeReportAction extends BaseRestHandler {
     return channel -> client.execute(NodeReportAction.INSTANCE, nodes, new RestBuilderListener<>(channel) {
       @Override
       public RestResponse buildResponse(NodeReportsResponse response, XContentBuilder b) throws Exception {
-        b.startObject();
-        RestActions.buildNodesHeader(b, request, response);
-        b.field("cluster_name", response.getClusterName().value());
-        b.startObject("nodes");
-        for (NodeReport n : response.getNodes()) {
-          b.startObject(n.getNode().getId()).field("name", n.getNode().getName());
-          for (Map.Entry<String, Object> e : report.apply(n).entrySet()) {
-            b.field(e.getKey(), e.getValue());
-          }
-          b.endObject();
-        }
-        b.endObject().endObject();
+        render(b, request, response, report);
         return new RestResponse(RestStatus.OK, b);
       }
     });
+  }
+
+  /** The {@code _nodes} header, the cluster's name, then {@code report} of each node under its id. */
+  static void render(XContentBuilder b, RestRequest request, NodeReportsResponse response,
+      Function<NodeReport, Map<String, Object>> report) throws IOException {
+    b.startObject();
+    RestActions.buildNodesHeader(b, request, response);
+    b.field("cluster_name", response.getClusterName().value());
+    b.startObject("nodes");
+    for (NodeReport n : response.getNodes()) {
+      b.startObject(n.getNode().getId()).field("name", n.getNode().getName());
+      for (Map.Entry<String, Object> e : report.apply(n).entrySet()) {
+        b.field(e.getKey(), e.getValue());
+      }
+      b.endObject();
+    }
+    b.endObject().endObject();
   }
 }

@@ -1,16 +1,19 @@
 package dev.modernbert.elasticsearch.settings;
 
+import dev.modernbert.inference.download.HubEndpoint;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.onnx.CompileOptions;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import java.util.List;
+import java.util.Map;
 import org.elasticsearch.common.settings.Setting;
 import org.elasticsearch.common.settings.Setting.Property;
 import org.elasticsearch.common.settings.Settings;
 
 /**
  * The plugin's node settings, with the names and meanings of the OpenSearch edition's ({@code plugins.modernbert.*}),
- * each validated when the node starts. The queue's budget and the query cache's size are dynamic.
+ * each validated when the node starts. The queue's budget, the query cache's size and the download settings are
+ * dynamic.
  */
 public final class ModernBertSettings {
   private ModernBertSettings() {}
@@ -44,9 +47,19 @@ public final class ModernBertSettings {
   public static final Setting<Integer> QUERY_CACHE_SIZE = Setting.intSetting("plugins.modernbert.query_cache_size",
       1000, 0, 1_000_000, Property.NodeScope, Property.Dynamic);
 
+  /** Whether models may be downloaded from the hub (off: no network access at all). */
+  public static final Setting<Boolean> DOWNLOAD_ENABLED = Setting.boolSetting("plugins.modernbert.download.enabled",
+      false, Property.NodeScope, Property.Dynamic);
+
+  /** The hub to download from ({@code HF_ENDPOINT} convention). */
+  public static final Setting<String> DOWNLOAD_ENDPOINT = new Setting<>("plugins.modernbert.download.endpoint",
+      s -> HubEndpoint.resolve(null, System.getenv()).toString(),
+      s -> HubEndpoint.resolve(s, Map.of()).toString(), Property.NodeScope, Property.Dynamic);
+
   /** Every setting, for {@code Plugin#getSettings}. */
   public static List<Setting<?>> all() {
-    return List.of(DEVICE, INFERENCE_THREADS, MAX_BATCH_TOKENS, QUEUE_MAX_TOKENS, QUERY_CACHE_SIZE);
+    return List.of(DEVICE, INFERENCE_THREADS, MAX_BATCH_TOKENS, QUEUE_MAX_TOKENS, QUERY_CACHE_SIZE, DOWNLOAD_ENABLED,
+        DOWNLOAD_ENDPOINT);
   }
 
   /** The engine's settings on this node. */

@@ -1,16 +1,13 @@
 package dev.modernbert.plugin.nodes;
 
 import dev.modernbert.inference.download.HubEndpoint;
-import dev.modernbert.inference.download.ModelDownloader;
-import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.download.NodeModelDownload;
 import dev.modernbert.inference.registry.InferenceServices;
-import dev.modernbert.inference.registry.ModelRegistry;
 import dev.modernbert.plugin.settings.ModernBertSettings;
 import dev.modernbert.plugin.settings.NodePaths;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.logging.log4j.LogManager;
@@ -53,28 +50,16 @@ public final class TransportModelDownloadAction
   @Override
   protected NodeReport nodeOperation(ModelDownloadRequest.Source s) {
     ClusterSettings settings = clusterService.getClusterSettings();
-    if (!settings.get(ModernBertSettings.DOWNLOAD_ENABLED)) {
-      throw new IllegalArgumentException("model downloads are off on this node: set "
-          + ModernBertSettings.DOWNLOAD_ENABLED.getKey() + ": true");
-    }
-    ModelRegistry.requireValidName(s.name);
-    Path installed = services().registry().modelsDirs().get(0).resolve(s.name);
-    if (Files.exists(installed)) {
-      throw new IllegalArgumentException("model \"" + s.name + "\" is already installed in the node's config"
-          + " directory");
-    }
-    Path target = downloads.resolve(s.name);
-    ModelDownloader downloader = new ModelDownloader(
-        HubEndpoint.resolve(settings.get(ModernBertSettings.DOWNLOAD_ENDPOINT), Map.of()), System.getenv("HF_TOKEN"),
-        LOG::info);
     try {
-      AccessController.doPrivilegedChecked(() -> downloader.download(s.id, s.revision, target));
+      AccessController.doPrivilegedChecked(() -> NodeModelDownload.download(
+          settings.get(ModernBertSettings.DOWNLOAD_ENABLED), ModernBertSettings.DOWNLOAD_ENABLED.getKey(),
+          services().registry(), downloads, HubEndpoint.resolve(settings.get(ModernBertSettings.DOWNLOAD_ENDPOINT),
+              Map.of()), s.name, s.id, s.revision, LOG::info));
     } catch (FileNotFoundException e) {
       throw new ResourceNotFoundException("download of " + s.id + " failed: " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("download of " + s.id + " failed: " + e.getMessage(), e);
     }
-    ModelFolder.open(target);
     return report();
   }
 }
