@@ -4,8 +4,8 @@ import static org.elasticsearch.rest.RestRequest.Method.POST;
 
 import dev.modernbert.elasticsearch.query.InferenceFailures;
 import dev.modernbert.inference.engine.TextEmbedder;
-import dev.modernbert.inference.engine.TextEmbeddingRequest;
 import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.TextEmbeddingRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;

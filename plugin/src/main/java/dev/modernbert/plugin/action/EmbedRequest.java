@@ -1,6 +1,6 @@
 package dev.modernbert.plugin.action;
 
-import dev.modernbert.inference.engine.TextEmbeddingRequest;
+import dev.modernbert.inference.registry.TextEmbeddingRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.modernbert.plugin.action;
 
-import dev.modernbert.inference.engine.TextEmbeddingRequest;
 import dev.modernbert.inference.registry.InferenceQueue;
 import dev.modernbert.inference.registry.InferenceServices;
+import dev.modernbert.inference.registry.TextEmbeddingRequest;
 import java.util.function.BooleanSupplier;
 import org.opensearch.action.support.ActionFilters;
 import org.opensearch.action.support.HandledTransportAction;

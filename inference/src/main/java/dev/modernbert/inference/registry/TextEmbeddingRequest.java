@@ -1,7 +1,7 @@
-package dev.modernbert.inference.engine;
+package dev.modernbert.inference.registry;
 
-import dev.modernbert.inference.registry.InferenceQueue;
-import dev.modernbert.inference.registry.ModelRegistry;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.TextEmbedder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
