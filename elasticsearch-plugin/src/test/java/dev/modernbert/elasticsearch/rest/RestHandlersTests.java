@@ -17,6 +17,7 @@ import org.elasticsearch.action.ActionListener;
 import org.elasticsearch.action.ActionRequest;
 import org.elasticsearch.action.ActionResponse;
 import org.elasticsearch.action.ActionType;
+import org.apache.lucene.tests.util.LuceneTestCase;
 import org.elasticsearch.cluster.ClusterName;
 import org.elasticsearch.cluster.node.DiscoveryNodeUtils;
 import org.elasticsearch.common.bytes.BytesArray;
@@ -37,6 +38,8 @@ import org.elasticsearch.xcontent.json.JsonXContent;
  * random-weight model: {@code _embed} answers vectors, refuses bad bodies and answers 429 when the queue is full;
  * {@code _mapping} gives a nested dense_vector body of the model's dimension; the reports list every node.
  */
+// the models directory must hold only the test's model: Lucene's ExtrasFS would add stray "extra0" entries to it
+@LuceneTestCase.SuppressFileSystems("ExtrasFS")
 public class RestHandlersTests extends ESTestCase {
   private final List<Runnable> held = new ArrayList<>();
 
