@@ -1,5 +1,6 @@
 package dev.modernbert.elasticsearch.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.elasticsearch.cluster.metadata.IndexAbstraction;
@@ -21,10 +22,10 @@ final class IndexVectorCheck {
   }
 
   /**
-   * @param field a vector field the processor writes, e.g. {@code body_chunks.embedding}
-   * @throws IllegalArgumentException naming the index, the field and what to change
+   * @param fields the vector fields the processor writes, e.g. {@code body_chunks.embedding}
+   * @throws IllegalArgumentException naming the index, the first field that cannot hold the vectors and what to change
    */
-  void check(String index, String field, int dimension) {
+  void check(String index, List<String> fields, int dimension) {
     ProjectMetadata project = cluster.get().state().metadata().getProject();
     IndexAbstraction target = project.getIndicesLookup().get(index);
     IndexMetadata write = target == null || target.getWriteIndex() == null ? null
@@ -33,20 +34,33 @@ final class IndexVectorCheck {
       return;
     }
     MappingMetadata mapping = write.mapping();
-    Map<?, ?> node = mapping == null ? Map.of() : mapping.sourceAsMap();
+    // parsed once for all the fields: the check runs for every document
+    Map<?, ?> source = mapping == null ? Map.of() : mapping.sourceAsMap();
+    for (String field : fields) {
+      String problem = problem(source, field, dimension);
+      if (problem != null) {
+        throw new IllegalArgumentException("index [" + write.getIndex().getName() + "]: field [" + field + "] "
+            + problem + " (GET /_plugins/_modernbert/models/<model>/_mapping gives a mapping that works)");
+      }
+    }
+  }
+
+  /** Why {@code field} of the mapping {@code source} cannot hold the model's vectors, or {@code null}. */
+  private static String problem(Map<?, ?> source, String field, int dimension) {
+    Map<?, ?> node = source;
     for (String part : field.split("\\.", -1)) {
       Object next = node != null && node.get("properties") instanceof Map<?, ?> p ? p.get(part) : null;
       node = next instanceof Map<?, ?> m ? m : null;
     }
-    String problem = node == null ? "is not mapped"
-        : !"dense_vector".equals(node.get("type")) ? "is of type [" + (node.get("type") == null ? "object"
-            : node.get("type")) + "], not a dense_vector"
-        : node.get("dims") instanceof Number dims && dims.intValue() != dimension ? "has " + dims
-            + " dimensions but the model makes vectors of " + dimension
-        : null;
-    if (problem != null) {
-      throw new IllegalArgumentException("index [" + write.getIndex().getName() + "]: field [" + field + "] " + problem
-          + " (GET /_plugins/_modernbert/models/<model>/_mapping gives a mapping that works)");
+    if (node == null) {
+      return "is not mapped";
     }
+    if (!"dense_vector".equals(node.get("type"))) {
+      return "is of type [" + (node.get("type") == null ? "object" : node.get("type")) + "], not a dense_vector";
+    }
+    if (node.get("dims") instanceof Number dims && dims.intValue() != dimension) {
+      return "has " + dims + " dimensions but the model makes vectors of " + dimension;
+    }
+    return null;
   }
 }

@@ -66,7 +66,7 @@ public final class ModernBertEmbeddingProcessor extends AbstractProcessor {
   public void execute(IngestDocument document, BiConsumer<IngestDocument, Exception> handler) {
     FieldTexts texts;
     try {
-      config.vectorFields().forEach(f -> vectorFields.check(document.getMetadata().getIndex(), f, config.dimension()));
+      vectorFields.check(document.getMetadata().getIndex(), config.vectorFields(), config.dimension());
       Object value = document.getFieldValue(config.field(), Object.class, true);
       texts = embedder.texts(value, value != null || document.hasField(config.field(), true));
     } catch (RuntimeException e) {

@@ -37,7 +37,12 @@ public final class ModernBertSettings {
    * on the CPU, {@value EngineSettings#CUDA_BATCH_TOKENS} on CUDA.
    */
   public static final Setting<Integer> MAX_BATCH_TOKENS = Setting.intSetting("plugins.modernbert.max_batch_tokens",
-      0, 0, 1 << 22, Property.NodeScope);
+      0, 0, tokens -> {
+        if (tokens > 0 && tokens < 64 || tokens > 1 << 22) {
+          throw new IllegalArgumentException("plugins.modernbert.max_batch_tokens must be 0 (by device) or in [64, "
+              + (1 << 22) + "], got " + tokens);
+        }
+      }, Property.NodeScope);
 
   /** Tokens queued or running before new requests get HTTP 429. */
   public static final Setting<Long> QUEUE_MAX_TOKENS = Setting.longSetting("plugins.modernbert.queue_max_tokens",
@@ -68,11 +73,6 @@ public final class ModernBertSettings {
         .withAttention(CompileOptions.AttentionMode.BLOCKED)
         .withDevice(DeviceSpec.parse(DEVICE.get(settings)))
         .withThreads(INFERENCE_THREADS.get(settings));
-    int batchTokens = MAX_BATCH_TOKENS.get(settings);
-    if (batchTokens > 0 && batchTokens < 64) {
-      throw new IllegalArgumentException("plugins.modernbert.max_batch_tokens must be 0 (by device) or at least 64, got "
-          + batchTokens);
-    }
-    return engine.withBatching(batchTokens, engine.maxBatchPadding());
+    return engine.withBatching(MAX_BATCH_TOKENS.get(settings), engine.maxBatchPadding());
   }
 }

@@ -15,7 +15,7 @@ public record EmbeddingProcessorConfig(String model, String field, String target
   /** The processor's name in a pipeline. */
   public static final String TYPE = "modernbert_embedding";
 
-  /** The knn_vector fields this processor writes. */
+  /** The vector fields this processor writes: the passages' and, when set, the document's. */
   public List<String> vectorFields() {
     return docVectorField == null ? List.of(targetField + ".embedding")
         : List.of(targetField + ".embedding", docVectorField);

@@ -67,7 +67,7 @@ public final class EmbeddingProcessorOptions {
   }
 
   /** Removes and returns a string option; a missing required one is refused. */
-  public static String string(Map<String, Object> config, String name, boolean required) {
+  private static String string(Map<String, Object> config, String name, boolean required) {
     Object v = config.remove(name);
     if (v == null) {
       if (required) {
@@ -83,7 +83,7 @@ public final class EmbeddingProcessorOptions {
   }
 
   /** Removes and returns an integer option (a number or a string of one). */
-  public static int integer(Map<String, Object> config, String name, int defaultValue) {
+  private static int integer(Map<String, Object> config, String name, int defaultValue) {
     Object v = config.remove(name);
     if (v == null) {
       return defaultValue;

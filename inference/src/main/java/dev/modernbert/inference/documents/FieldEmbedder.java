@@ -30,10 +30,6 @@ public final class FieldEmbedder {
     this.config = config;
   }
 
-  public EmbeddingProcessorConfig config() {
-    return config;
-  }
-
   /**
    * The texts to embed from a document's field value, or {@code null} when the field is missing and
    * {@code ignore_missing} is set (the document passes through unchanged).

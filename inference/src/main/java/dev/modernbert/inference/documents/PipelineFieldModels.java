@@ -25,7 +25,8 @@ public final class PipelineFieldModels {
    * @param pipelines every pipeline of the cluster (each as {@code GET _ingest/pipeline} shows it)
    * @throws IllegalArgumentException when nothing names a model for {@code field}, or several do
    */
-  public static String modelFor(Map<String, IndexWriters> indices, Collection<Map<String, Object>> pipelines, String field) {
+  public static String modelFor(Map<String, IndexWriters> indices, Collection<Map<String, Object>> pipelines,
+      String field) {
     Map<String, Set<String>> indicesByModel = new TreeMap<>();
     indices.forEach((index, writers) -> {
       Set<String> models = modelsWriting(writers.pipelines(), field);
