@@ -27,9 +27,10 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
   /**
    * The number format of weights and activations. {@code FP16} is for CUDA: weights and activations in float16,
    * LayerNorm, the softmax of local attention, masks, pooling and the outputs in float32 (the global layers'
-   * MultiHeadAttention accumulates in float32 itself).
+   * MultiHeadAttention accumulates in float32 itself). {@code INT8} is for CPUs: the linear layers in int8
+   * ({@link Int8Linear}), everything else in float32.
    */
-  public enum Precision { FP32, FP16 }
+  public enum Precision { FP32, FP16, INT8 }
 
   /** fp32 options with packed tokens and the default short-sequence switch (blocked mode) or none (full mode). */
   public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize) {
@@ -77,6 +78,7 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
     return attention.name().toLowerCase(Locale.ROOT) + "-"
         + (pooling == null ? "unpooled" : pooling.name().toLowerCase(Locale.ROOT)) + (normalize ? "-l2" : "")
         + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "")
-        + (precision == Precision.FP16 ? "-fp16" : "") + (packTokens ? "-packed" : "");
+        + (precision == Precision.FP32 ? "" : "-" + precision.name().toLowerCase(Locale.ROOT))
+        + (packTokens ? "-packed" : "");
   }
 }

@@ -5,7 +5,6 @@ import dev.modernbert.inference.model.ModernBertWeights;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import dev.modernbert.inference.pooling.Pooling;
-import dev.modernbert.inference.onnx.RotaryTable;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ import java.util.Map;
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "7";
+  public static final String VERSION = "8";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 
@@ -32,6 +31,8 @@ public final class ModernBertGraphCompiler {
   private final int headDim;
   /** Whether weights and activations are float16 ({@link CompileOptions.Precision#FP16}). */
   private final boolean half;
+  /** Whether linear layers run in int8 ({@link CompileOptions.Precision#INT8}). */
+  private final boolean int8;
 
   private ModernBertGraphCompiler(ModernBertWeights weights, CompileOptions options, ExternalData external) {
     this.weights = weights;
@@ -42,6 +43,7 @@ public final class ModernBertGraphCompiler {
     this.heads = config.numAttentionHeads();
     this.headDim = config.headDim();
     this.half = options.precision() == CompileOptions.Precision.FP16;
+    this.int8 = options.precision() == CompileOptions.Precision.INT8;
   }
 
   /** The graph for {@code weights}; large initializers are written to {@code external}. */
@@ -315,11 +317,13 @@ public final class ModernBertGraphCompiler {
 
   /**
    * {@code x·Aᵀ (+ b)} cut along its outputs into {@code parts} equal tensors, each by its own MatMul over its rows
-   * of A: as fast as one MatMul, without the copy a Split of its result costs.
+   * of A: as fast as one MatMul, without the copy a Split of its result costs. In int8, {@code x} is quantized once
+   * for all parts.
    */
   private String[] linearParts(String x, String name, float[] a, float[] bias, int out, int in, int parts) {
     int rows = out / parts;
     String[] y = new String[parts];
+    Int8Linear.QuantizedRows quantized = int8 ? Int8Linear.quantizeRows(g, x, in) : null;
     for (int part = 0; part < parts; part++) {
       float[] t = new float[rows * in];
       for (int o = 0; o < rows; o++) {
@@ -328,7 +332,8 @@ public final class ModernBertGraphCompiler {
         }
       }
       String suffix = parts == 1 ? "" : "." + part;
-      y[part] = g.op("MatMul", x, weight(name + ".weight.T" + suffix, t, in, rows));
+      y[part] = int8 ? Int8Linear.matMul(g, quantized, name + ".weight.T" + suffix, t, in, rows)
+          : g.op("MatMul", x, weight(name + ".weight.T" + suffix, t, in, rows));
       if (bias != null) {
         float[] b = Arrays.copyOfRange(bias, part * rows, (part + 1) * rows);
         y[part] = g.op("Add", y[part], weight(name + ".bias" + suffix, b, rows));

@@ -174,6 +174,12 @@ public final class OnnxGraphBuilder {
     return name;
   }
 
+  /** An initializer of 8-bit integers ({@code INT8} or {@code UINT8}) named {@code name} with the given dims. */
+  public String bytes(String name, TensorProto.DataType type, byte[] values, long... dims) {
+    graph.addInitializer(external.tensor(name, type, dims, values));
+    return name;
+  }
+
   /** A float16 initializer named {@code name} with the given dims ({@code values} rounded to nearest even). */
   public String halves(String name, float[] values, long... dims) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
@@ -211,6 +217,16 @@ public final class OnnxGraphBuilder {
       String name = fresh("const_f32");
       graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
           .addFloatData(value));
+      return name;
+    });
+  }
+
+  /** A scalar uint8 constant (deduplicated by value). */
+  public String uint8Scalar(int value) {
+    return constants.computeIfAbsent("u8:" + value, k -> {
+      String name = fresh("const_u8");
+      graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
+          .setRawData(ByteString.copyFrom(new byte[] {(byte) value})));
       return name;
     });
   }

@@ -23,8 +23,18 @@ public final class ReferenceEncoder implements Encoder {
   private final int headDim;
   private final int positions;
   private final Pooling pooling;
+  private final boolean int8;
 
   public ReferenceEncoder(ModernBertWeights weights, Pooling pooling) {
+    this(weights, pooling, false);
+  }
+
+  /**
+   * The reference with its linear layers in the int8 arithmetic of the compiled INT8 graph ({@link #int8Linear})
+   * when {@code int8}, otherwise in double precision.
+   */
+  public ReferenceEncoder(ModernBertWeights weights, Pooling pooling, boolean int8) {
+    this.int8 = int8;
     this.weights = weights;
     this.pooling = pooling;
     this.config = weights.config();
@@ -105,19 +115,19 @@ public final class ReferenceEncoder implements Encoder {
   private double[][] layer(int i, double[][] h, int validLength, RotaryTable[] tables) {
     ModernBertWeights.Layer w = weights.layer(i);
     double[][] x = w.attnNorm() == null ? h : layerNorm(h, w.attnNorm(), w.attnNormBias());
-    double[][] attn = linear(attention(i, linear(x, w.wqkv(), w.wqkvBias(), 3 * d, d), validLength, tables),
+    double[][] attn = project(attention(i, project(x, w.wqkv(), w.wqkvBias(), 3 * d, d), validLength, tables),
         w.wo(), w.woBias(), d, d);
     double[][] h1 = add(h, attn);
     double[][] y = layerNorm(h1, w.mlpNorm(), w.mlpNormBias());
     int inter = config.intermediateSize();
-    double[][] u = linear(y, w.wi(), w.wiBias(), 2 * inter, d);
+    double[][] u = project(y, w.wi(), w.wiBias(), 2 * inter, d);
     double[][] g = new double[h.length][inter];
     for (int t = 0; t < h.length; t++) {
       for (int c = 0; c < inter; c++) {
         g[t][c] = Erf.gelu(u[t][c]) * u[t][inter + c];
       }
     }
-    return add(h1, linear(g, w.mlpWo(), w.mlpWoBias(), d, inter));
+    return add(h1, project(g, w.mlpWo(), w.mlpWoBias(), d, inter));
   }
 
   private double[][] attention(int layer, double[][] qkv, int validLength, RotaryTable[] tables) {
@@ -182,6 +192,50 @@ public final class ReferenceEncoder implements Encoder {
         }
       }
     }
+  }
+
+  private double[][] project(double[][] x, float[] a, float[] bias, int out, int in) {
+    return int8 ? int8Linear(x, a, bias, out, in) : linear(x, a, bias, out, in);
+  }
+
+  /**
+   * {@code y_t = A·x_t (+ b)} in int8: each row of A (output channel) scaled to integers in [−63, 63] by its
+   * largest magnitude; each token {@code x_t}, taken as float32, scaled to [−127, 127] by its own; the integer dot
+   * product rescaled by both scales in float32.
+   */
+  public static double[][] int8Linear(double[][] x, float[] a, float[] bias, int out, int in) {
+    float[] rowScale = new float[out];
+    int[] q = new int[out * in];
+    for (int o = 0; o < out; o++) {
+      float max = 0;
+      for (int k = 0; k < in; k++) {
+        max = Math.max(max, Math.abs(a[o * in + k]));
+      }
+      rowScale[o] = max == 0 ? 1 : max / 63;
+      for (int k = 0; k < in; k++) {
+        q[o * in + k] = (int) Math.rint(a[o * in + k] / rowScale[o]);
+      }
+    }
+    double[][] y = new double[x.length][out];
+    IntStream.range(0, x.length).parallel().forEach(t -> {
+      float max = 0;
+      for (double v : x[t]) {
+        max = Math.max(max, Math.abs((float) v));
+      }
+      float scale = Math.max(max, Float.MIN_NORMAL) / 127;
+      int[] xq = new int[in];
+      for (int k = 0; k < in; k++) {
+        xq[k] = (int) Math.rint((float) x[t][k] / scale);
+      }
+      for (int o = 0; o < out; o++) {
+        int dot = 0;
+        for (int k = 0; k < in; k++) {
+          dot += xq[k] * q[o * in + k];
+        }
+        y[t][o] = (float) dot * rowScale[o] * scale + (bias == null ? 0f : bias[o]);
+      }
+    });
+    return y;
   }
 
   /** {@code y_t = A·x_t (+ b)} with {@code A} stored {@code [out, in]} row-major (nn.Linear). */

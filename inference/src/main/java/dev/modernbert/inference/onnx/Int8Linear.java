@@ -1,0 +1,93 @@
+package dev.modernbert.inference.onnx;
+
+import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
+import java.util.Map;
+
+/**
+ * Linear layers in int8, emitted as plain ONNX operators: {@code y = (q(x)·W₈)·w_scale·x_scale}.
+ *
+ * <ul>
+ *   <li>Weights: symmetric, one scale per output channel, 7-bit ({@value #WEIGHT_LEVELS} levels each side). On x86
+ *       without VNNI, ONNX Runtime's fast uint8×int8 kernel adds products in pairs into int16 (vpmaddubsw), and
+ *       two products of 255·127 overflow it; with |w| ≤ 63 no pair can, so the integer product is exact on every
+ *       CPU, which is what lets the graph be checked against a plain-Java reference.
+ *   <li>Activations: one scale per token ({@code max|x_t| / 127}), quantized at run time to uint8 with zero point
+ *       128. A per-tensor scale would make a text's vector depend on what else is in its batch.
+ * </ul>
+ *
+ * Everything around the linear layers (embeddings, norms, RoPE, attention, GELU, pooling) stays fp32.
+ */
+final class Int8Linear {
+  /** Largest weight magnitude after quantization. */
+  static final int WEIGHT_LEVELS = 63;
+  /** Largest activation magnitude after quantization (around the zero point). */
+  static final int ACTIVATION_LEVELS = 127;
+  /** The uint8 zero point of quantized activations. */
+  static final int ZERO_POINT = 128;
+  /** Keeps an all-zero row's scale positive, so it quantizes to zeros rather than NaN. */
+  static final float MIN_ABS_MAX = Float.MIN_NORMAL;
+
+  private Int8Linear() {}
+
+  /**
+   * A tensor [..., in] quantized per token, flattened to tokens: uint8 {@code values} [T, in], fp32 {@code scales}
+   * [T, 1], and {@code leadingShape}, its shape without the last axis, to shape results back.
+   */
+  record QuantizedRows(String values, String scales, String leadingShape) {}
+
+  /** Weights quantized per output channel: {@code values} int8 [in, out] row-major, {@code scales} [out]. */
+  record ChannelWeights(byte[] values, float[] scales) {}
+
+  /**
+   * {@code x} [..., in] (fp32) quantized per token (last axis): one QuantizeLinear along the token axis of its
+   * [T, in] view, which rounds half to even and adds the zero point as the separate operators would.
+   */
+  static QuantizedRows quantizeRows(OnnxGraphBuilder g, String x, int in) {
+    String rows = g.op("Reshape", x, g.ints(-1, in));
+    String absMax = g.op("ReduceMax", new String[] {g.op("Abs", rows), g.ints(-1)}, Map.of("keepdims", 1));
+    String scales = g.op("Div", g.op("Max", absMax, g.scalar(MIN_ABS_MAX)), g.scalar(ACTIVATION_LEVELS));
+    String perToken = g.op("Reshape", scales, g.ints(-1));
+    String zeroPoints = g.op("Expand", zeroPoint(g), g.op("Shape", perToken));
+    String values = g.op("QuantizeLinear", new String[] {rows, perToken, zeroPoints}, Map.of("axis", 0));
+    String leading = g.op("Slice", g.op("Shape", x), g.ints(0), g.ints(-1));
+    return new QuantizedRows(values, scales, leading);
+  }
+
+  /**
+   * {@code x·W} in fp32 [..., out], for {@code weightT} = W [in, out] row-major, named {@code name}: one
+   * MatMulIntegerToFloat (integer product, times the channel scales) and the token scales.
+   */
+  static String matMul(OnnxGraphBuilder g, QuantizedRows x, String name, float[] weightT, int in, int out) {
+    ChannelWeights w = quantizeColumns(weightT, in, out);
+    String product = g.contrib("MatMulIntegerToFloat", new String[] {x.values(),
+        g.bytes(name, TensorProto.DataType.INT8, w.values(), in, out), g.scalar(1f),
+        g.floats(name + ".scale", w.scales(), out), zeroPoint(g)}, Map.of());
+    String shape = g.op("Concat", new String[] {x.leadingShape(), g.ints(out)}, Map.of("axis", 0));
+    return g.op("Reshape", g.op("Mul", product, x.scales()), shape);
+  }
+
+  private static String zeroPoint(OnnxGraphBuilder g) {
+    return g.uint8Scalar(ZERO_POINT);
+  }
+
+  /** The columns (output channels) of {@code w} [in, out] row-major, each with its own symmetric scale. */
+  static ChannelWeights quantizeColumns(float[] w, int in, int out) {
+    float[] scales = new float[out];
+    for (int k = 0; k < in; k++) {
+      for (int o = 0; o < out; o++) {
+        scales[o] = Math.max(scales[o], Math.abs(w[k * out + o]));
+      }
+    }
+    for (int o = 0; o < out; o++) {
+      scales[o] = scales[o] == 0 ? 1 : scales[o] / WEIGHT_LEVELS;
+    }
+    byte[] values = new byte[in * out];
+    for (int k = 0; k < in; k++) {
+      for (int o = 0; o < out; o++) {
+        double level = Math.rint(w[k * out + o] / scales[o]);
+        values[k * out + o] = (byte) Math.max(-WEIGHT_LEVELS, Math.min(WEIGHT_LEVELS, level));
+      }
+    }
+    return new ChannelWeights(values, scales);
+  }
+}
