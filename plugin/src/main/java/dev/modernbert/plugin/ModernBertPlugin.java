@@ -108,7 +108,8 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
       EngineSettings engine = EngineSettings.defaults()
           .withAttention(CompileOptions.AttentionMode.BLOCKED)
           .withDevice(DeviceSpec.parse(ModernBertSettings.DEVICE.get(settings)))
-          .withThreads(ModernBertSettings.INFERENCE_THREADS.get(settings));
+          .withThreads(ModernBertSettings.INFERENCE_THREADS.get(settings))
+          .withQuantization(ModernBertSettings.QUANTIZATION.get(settings));
       engine = engine.withBatching(ModernBertSettings.MAX_BATCH_TOKENS.get(settings), engine.maxBatchPadding())
           .withCacheDir(NodePaths.compiledGraphsDir(env));
       registry.set(new ModelRegistry(List.of(NodePaths.modelsDir(env.configDir()), NodePaths.downloadedModelsDir(env)),

@@ -2,6 +2,7 @@ package dev.modernbert.elasticsearch.settings;
 
 import static org.hamcrest.Matchers.containsString;
 
+import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.test.ESTestCase;
@@ -18,6 +19,13 @@ public class ModernBertSettingsTests extends ESTestCase {
     assertThat(expectThrows(IllegalArgumentException.class, () -> ModernBertSettings.QUEUE_MAX_TOKENS.get(
         Settings.builder().put("plugins.modernbert.queue_max_tokens", 0).build())).getMessage(),
         containsString("plugins.modernbert.queue_max_tokens"));
+    IllegalArgumentException quantization = expectThrows(IllegalArgumentException.class,
+        () -> ModernBertSettings.engine(Settings.builder().put("plugins.modernbert.quantization", "int4").build()));
+    assertThat(quantization.getMessage(), containsString("plugins.modernbert.quantization"));
+    assertThat(quantization.getCause().getMessage(), containsString("none or int8"));
+    assertEquals(Quantization.NONE, ModernBertSettings.engine(Settings.EMPTY).quantization());
+    assertEquals(Quantization.INT8, ModernBertSettings.engine(
+        Settings.builder().put("plugins.modernbert.quantization", "int8").build()).quantization());
     assertEquals(DeviceSpec.Kind.CPU, ModernBertSettings.engine(
         Settings.builder().put("plugins.modernbert.device", "cpu").build()).device().kind());
   }

@@ -13,20 +13,22 @@ import java.nio.file.Path;
  * @param intraOpThreads ONNX Runtime threads per inference (0 = runtime default)
  * @param maxBatchTokens padded tokens per batch; 0 = by device ({@link #batchTokensOn})
  * @param cacheDir where compiled graphs are kept, or {@code null} for {@code <model>/.modernbert-cache}
+ * @param maxBatchPadding how much shorter than a batch's longest text a text may be to join it
+ * @param quantization the number format of the linear layers on the CPU
  */
 public record EngineSettings(
     AttentionMode attention, DeviceSpec device, int intraOpThreads, int maxBatchTokens, Path cacheDir,
-    double maxBatchPadding) {
+    double maxBatchPadding, Quantization quantization) {
 
   /** Batch budget on the CPU when none is set: larger batches are slower there (activations leave the cache). */
   public static final int CPU_BATCH_TOKENS = 2048;
   /** Batch budget on CUDA when none is set: a GPU needs many sequences at once to be busy. */
   public static final int CUDA_BATCH_TOKENS = 16384;
 
-  /** Blocked attention, automatic device, budget by device, texts padded by at most 20%. */
+  /** Blocked attention, automatic device, budget by device, texts padded by at most 20%, no quantization. */
   public static EngineSettings defaults() {
     return new EngineSettings(AttentionMode.BLOCKED, DeviceSpec.parse("auto"), 0, 0, null,
-        TokenBudgetBatcher.DEFAULT_MAX_PADDING);
+        TokenBudgetBatcher.DEFAULT_MAX_PADDING, Quantization.NONE);
   }
 
   /** The batch budget for a model running on {@code device} ({@code cpu}, {@code cuda:N}): the set one, if any. */
@@ -38,23 +40,27 @@ public record EngineSettings(
   }
 
   public EngineSettings withAttention(AttentionMode a) {
-    return new EngineSettings(a, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
+    return new EngineSettings(a, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding, quantization);
   }
 
   public EngineSettings withDevice(DeviceSpec d) {
-    return new EngineSettings(attention, d, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding);
+    return new EngineSettings(attention, d, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding, quantization);
   }
 
   public EngineSettings withThreads(int threads) {
-    return new EngineSettings(attention, device, threads, maxBatchTokens, cacheDir, maxBatchPadding);
+    return new EngineSettings(attention, device, threads, maxBatchTokens, cacheDir, maxBatchPadding, quantization);
   }
 
   /** Token budget per batch, and how much shorter than a batch's longest text a text may be to join it. */
   public EngineSettings withBatching(int maxTokens, double maxPadding) {
-    return new EngineSettings(attention, device, intraOpThreads, maxTokens, cacheDir, maxPadding);
+    return new EngineSettings(attention, device, intraOpThreads, maxTokens, cacheDir, maxPadding, quantization);
   }
 
   public EngineSettings withCacheDir(Path dir) {
-    return new EngineSettings(attention, device, intraOpThreads, maxBatchTokens, dir, maxBatchPadding);
+    return new EngineSettings(attention, device, intraOpThreads, maxBatchTokens, dir, maxBatchPadding, quantization);
+  }
+
+  public EngineSettings withQuantization(Quantization q) {
+    return new EngineSettings(attention, device, intraOpThreads, maxBatchTokens, cacheDir, maxBatchPadding, q);
   }
 }

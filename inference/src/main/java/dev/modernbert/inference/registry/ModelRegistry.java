@@ -63,6 +63,11 @@ public final class ModelRegistry implements AutoCloseable {
     this.settings = settings;
   }
 
+  /** How this registry's models are run. */
+  public EngineSettings settings() {
+    return settings;
+  }
+
   public List<Path> modelsDirs() {
     return modelsDirs;
   }

@@ -14,7 +14,10 @@ import java.util.Map;
 public final class NodeReports {
   private NodeReports() {}
 
-  /** The models directory and each model's state, dimension, limit, device and load error. */
+  /**
+   * The models directories, the quantization on the CPU, and each model's state, dimension, limit, device and load
+   * error.
+   */
   public static Map<String, Object> models(InferenceServices services) {
     ModelRegistry registry = services.registry();
     List<Object> models = new ArrayList<>();
@@ -37,6 +40,7 @@ public final class NodeReports {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("models_dirs", registry.modelsDirs().stream().map(Path::toString).toList());
+    out.put("quantization", registry.settings().quantization().id());
     out.put("models", models);
     return out;
   }

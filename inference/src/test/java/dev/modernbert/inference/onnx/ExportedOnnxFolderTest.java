@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.model.JsonFiles;
@@ -126,6 +127,14 @@ class ExportedOnnxFolderTest {
       v[i] = Float.parseFloat(parts[i]);
     }
     return v;
+  }
+
+  /** int8 compiles checkpoints; an exported graph is refused with the reason rather than run in fp32 silently. */
+  @Test
+  void int8IsRefusedForAnExportedGraphNamingWhy() {
+    String message = assertThrows(InvalidModelException.class,
+        () -> LoadedModel.load(export, CPU.withQuantization(Quantization.INT8)).close()).getMessage();
+    assertTrue(message.contains("quantization int8") && message.contains("exported ONNX"), message);
   }
 
   private static String loadError(Path folder) {

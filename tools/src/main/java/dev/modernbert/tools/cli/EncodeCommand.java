@@ -2,6 +2,7 @@ package dev.modernbert.tools.cli;
 
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.engine.TextEmbedder;
 import dev.modernbert.inference.onnx.CompileOptions.AttentionMode;
 import dev.modernbert.inference.reference.ReferenceEncoder;
@@ -24,7 +25,7 @@ final class EncodeCommand implements Main.Command {
   @Override
   public void run(List<String> argv) throws Exception {
     Args a = Args.parse(argv, Set.of("jsonl", "no-normalize"),
-        Set.of("model", "prefix", "max-tokens", "engine", "attention", "device", "threads"));
+        Set.of("model", "prefix", "max-tokens", "engine", "attention", "device", "threads", "quantization"));
     EngineSettings settings = settings(a);
     boolean reference = engineIsReference(a);
     String prefix = a.get("prefix", "");
@@ -63,7 +64,8 @@ final class EncodeCommand implements Main.Command {
       return EngineSettings.defaults()
           .withAttention(AttentionMode.parse(a.get("attention", "blocked")))
           .withDevice(DeviceSpec.parse(a.get("device", "auto")))
-          .withThreads(a.intValue("threads", 0, 0));
+          .withThreads(a.intValue("threads", 0, 0))
+          .withQuantization(Quantization.parse(a.get("quantization", "none")));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -96,7 +98,8 @@ final class EncodeCommand implements Main.Command {
   @Override
   public String usage() {
     return (hidden ? "hidden" : "embed") + " --model DIR [--prefix P] [--max-tokens N] [--engine onnx|reference]"
-        + " [--attention blocked|full] [--device auto|cpu|cuda|cuda:N] [--threads N] [--jsonl]"
+        + " [--attention blocked|full] [--device auto|cpu|cuda|cuda:N] [--threads N] [--quantization none|int8]"
+        + " [--jsonl]"
         + (hidden ? "" : " [--no-normalize]");
   }
 }
