@@ -7,26 +7,28 @@ import dev.modernbert.tools.bench.BenchmarksFile;
 import dev.modernbert.tools.bench.ChunkBenchmark;
 import dev.modernbert.tools.bench.EngineBenchmark;
 import dev.modernbert.tools.bench.PackingBenchmark;
+import dev.modernbert.tools.bench.QuantizationBenchmark;
 import dev.modernbert.inference.random.ModelShape;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
 /**
- * {@code bench engine|batching|packing|arena|chunk …}: the benchmarks of the inference module; results printed and
+ * {@code bench engine|int8|batching|packing|arena|chunk …}: the benchmarks of the inference module; results printed and
  * saved as JSON.
  */
 final class BenchCommand implements Main.Command {
   @Override
   public void run(List<String> argv) throws Exception {
     String which = argv.isEmpty() ? "" : argv.get(0);
-    if (!Set.of("engine", "batching", "packing", "arena", "chunk").contains(which)) {
-      throw new UsageException(
-          "which benchmark? (engine, batching, packing, arena or chunk; query, ingest and vs-neural run on a node)");
+    if (!Set.of("engine", "int8", "batching", "packing", "arena", "chunk").contains(which)) {
+      throw new UsageException("which benchmark? (engine, int8, batching, packing, arena or chunk; query, ingest and"
+          + " vs-neural run on a node)");
     }
     Args a = Args.parse(argv.subList(1, argv.size()), Set.of(), Set.of("shape", "lengths", "budgets", "batch", "runs",
-        "work-dir", "threads", "device", "json", "sample-bytes", "texts", "per-call", "calls"));
+        "work-dir", "threads", "device", "json", "sample-bytes", "texts", "per-call", "calls", "cells", "paragraphs"));
     Path work = Path.of(a.get("work-dir", System.getProperty("java.io.tmpdir") + "/modernbert-bench"));
     ModelShape shape = shape(a);
     switch (which) {
@@ -38,6 +40,9 @@ final class BenchCommand implements Main.Command {
       case "packing" -> write(a, which, shape, PackingBenchmark.run(new PackingBenchmark.Options(shape,
           a.intValue("texts", 400, 1), a.ints("per-call", "100,1", 1), a.intValue("runs", 3, 1), work,
           a.intValue("threads", 0, 0), a.get("device", "auto")), System.out));
+      case "int8" -> write(a, which, shape, QuantizationBenchmark.run(new QuantizationBenchmark.Options(shape,
+          cells(a), a.intValue("runs", 5, 1), a.intValue("paragraphs", 500, 1), work, a.intValue("threads", 0, 0)),
+          System.out));
       case "arena" -> write(a, which, shape, ArenaBenchmark.run(new ArenaBenchmark.Options(shape, calls(a),
           a.intValue("runs", 5, 1), work, a.intValue("threads", 0, 0)), System.out));
       default -> write(a, which, shape, EngineBenchmark.run(new EngineBenchmark.Options(shape,
@@ -51,6 +56,21 @@ final class BenchCommand implements Main.Command {
       return ModelShape.parse(a.get("shape", "30m"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** {@code --cells 16x128,4x512}: batch × tokens pairs. */
+  private static int[][] cells(Args a) {
+    String spec = a.get("cells", "16x128,4x512,1x8192");
+    try {
+      return Arrays.stream(spec.split(",")).map(c -> c.split("x")).map(p -> new int[] {Integer.parseInt(p[0]),
+          Integer.parseInt(p[1])}).peek(c -> {
+            if (c[0] < 1 || c[1] < 1) {
+              throw new NumberFormatException();
+            }
+          }).toArray(int[][]::new);
+    } catch (RuntimeException e) {
+      throw new UsageException("--cells must be BxN pairs such as 16x128,4x512, got " + spec);
     }
   }
 
@@ -86,6 +106,7 @@ final class BenchCommand implements Main.Command {
         + " [--threads T] [--device D] [--json FILE]  |  bench batching [--shape S] [--lengths 96,384]"
         + " [--budgets 64,1024,2048,4096,8192,16384] [--runs R] [--threads T] [--device D]  |  bench packing"
         + " [--shape S] [--texts 400] [--per-call 100,1] [--runs R] [--threads T] [--device D]"
+        + "  |  bench int8 [--shape S] [--cells 16x128,4x512,1x8192] [--runs R] [--paragraphs 500] [--threads T]"
         + "  |  bench arena [--shape S] [--calls " + ArenaBenchmark.Call.defaults() + "] [--runs R] [--threads T]"
         + "  |  bench chunk [--shape S] [--sample-bytes N] [--runs R]";
   }

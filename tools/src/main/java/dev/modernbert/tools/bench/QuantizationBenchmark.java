@@ -1,0 +1,208 @@
+package dev.modernbert.tools.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.engine.EngineSettings;
+import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.Quantization;
+import dev.modernbert.inference.engine.TextEmbedder;
+import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.model.ModernBertConfig;
+import dev.modernbert.inference.pooling.Pooling;
+import dev.modernbert.inference.random.ModelShape;
+import dev.modernbert.inference.random.RandomTokens;
+import dev.modernbert.inference.runtime.DeviceSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * int8 against fp32 on one random checkpoint, on the CPU, side by side in one process:
+ * <ul>
+ *   <li>quality: the pooled cosine of each JSQuAD paragraph's vector in int8 and fp32 (gate: ≥ {@value #GATE});
+ *   <li>speed: tokens/s of batches of random tokens, the two formats alternating run by run, and their ratio;
+ *       beside it the share of the FLOPs in linear layers, which bounds what int8 can gain (attention stays fp32);
+ *   <li>memory: how far resident memory rose while each model was loaded (already compiled) and first run;
+ *   <li>the roofline: fp32 and int8 GEMM throughput of this machine, and the bound they set for each cell.
+ * </ul>
+ */
+public final class QuantizationBenchmark {
+  /** The pooled cosine int8 must keep against fp32 for every paragraph. */
+  static final double GATE = 0.998;
+
+  /**
+   * @param cells batches as {@code B×N} pairs: {@code cells[i] = {B, N}}
+   * @param paragraphs how many JSQuAD validation paragraphs the quality check embeds
+   */
+  public record Options(ModelShape shape, int[][] cells, int runs, int paragraphs, Path workDir, int threads) {}
+
+  /** One measured batch shape. */
+  record Cell(int batch, int length, double fp32TokensPerSecond, double int8TokensPerSecond, double linearShare) {
+    double ratio() {
+      return int8TokensPerSecond / fp32TokensPerSecond;
+    }
+
+    /** Amdahl's bound: the linear share sped up by the GEMM ratio, the rest as it was. */
+    double bound(Roofline r) {
+      return 1 / (1 - linearShare + linearShare / r.ratio());
+    }
+  }
+
+  /** Pooled cosines int8 vs fp32 over the paragraphs. */
+  record Quality(int texts, double min, double mean, double p1) {}
+
+  private QuantizationBenchmark() {}
+
+  /** Runs the benchmark, printing progress and the table to {@code out}; returns the JSON report. */
+  public static ObjectNode run(Options o, PrintStream out) throws Exception {
+    Path model = BenchCheckpoint.of(o.shape(), o.workDir(), out);
+    Roofline roofline = new Roofline(MatMulProbe.gflops(2048, 5, o.threads()),
+        MatMulProbe.int8Gflops(2048, 5, o.threads()));
+    out.printf("ONNX Runtime MatMul 2048x2048x2048: fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s (%.2fx)%n",
+        roofline.fp32(), roofline.int8(), roofline.ratio());
+    for (Quantization q : Quantization.values()) {
+      LoadedModel.load(model, settings(o, q)).close();
+    }
+    Map<Quantization, LoadedModel> models = new EnumMap<>(Quantization.class);
+    Map<Quantization, Long> memory = new EnumMap<>(Quantization.class);
+    try {
+      for (Quantization q : Quantization.values()) {
+        EngineSettings s = settings(o, q);
+        MeasuredRun load = MeasuredRun.of(() -> {
+          LoadedModel m = LoadedModel.load(model, s);
+          models.put(q, m);
+          m.encoder().embeddings(List.of(RandomTokens.ids(128, 1)));
+        });
+        memory.put(q, load.peakRiseBytes());
+        out.printf("loaded %s: resident memory +%.1f MiB%n", q.id(), PeakMemory.mib(load.peakRiseBytes()));
+      }
+      Quality quality = quality(models, o.paragraphs());
+      out.printf("pooled cosine int8 vs fp32 over %d JSQuAD paragraphs: min %.5f, 1st percentile %.5f, mean %.6f%n",
+          quality.texts(), quality.min(), quality.p1(), quality.mean());
+      ModernBertConfig config = models.get(Quantization.NONE).folder().config();
+      List<Cell> cells = new ArrayList<>();
+      for (int[] shape : o.cells()) {
+        Cell c = measure(models, config, shape[0], shape[1], o.runs());
+        cells.add(c);
+        out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx%n", c.batch(), c.length(),
+            c.fp32TokensPerSecond(), c.int8TokensPerSecond(), c.ratio());
+      }
+      printTable(o, roofline, quality, cells, memory, out);
+      return report(o, roofline, quality, cells, memory);
+    } finally {
+      models.values().forEach(LoadedModel::close);
+    }
+  }
+
+  /** Graphs compile on the first load, so memory is measured on later ones. */
+  private static EngineSettings settings(Options o, Quantization q) {
+    return EngineSettings.defaults().withDevice(DeviceSpec.parse("cpu")).withThreads(o.threads())
+        .withCacheDir(o.workDir().resolve("cache")).withQuantization(q);
+  }
+
+  /** Large-GEMM throughput in each format: the most int8 can gain on the linear layers of this machine. */
+  record Roofline(double fp32, double int8) {
+    double ratio() {
+      return int8 / fp32;
+    }
+  }
+
+  private static Quality quality(Map<Quantization, LoadedModel> models, int paragraphs) throws IOException {
+    List<String> texts = JsquadCorpus.read(JsquadCorpus.locate()).paragraphs().stream().limit(paragraphs)
+        .map(JsquadCorpus.Paragraph::text).toList();
+    List<TextEmbedder.Embedding> fp32 = embed(models.get(Quantization.NONE), texts);
+    List<TextEmbedder.Embedding> int8 = embed(models.get(Quantization.INT8), texts);
+    double[] cosines = new double[texts.size()];
+    for (int i = 0; i < cosines.length; i++) {
+      cosines[i] = Pooling.cosine(fp32.get(i).vector(), int8.get(i).vector());
+    }
+    Arrays.sort(cosines);
+    return new Quality(cosines.length, cosines[0], Arrays.stream(cosines).average().orElse(Double.NaN),
+        cosines[cosines.length / 100]);
+  }
+
+  private static List<TextEmbedder.Embedding> embed(LoadedModel m, List<String> texts) {
+    return m.embedder(m.folder().maxTokens()).embed(texts, m.folder().profile().documentPrefix(), true);
+  }
+
+  /** fp32 and int8 runs alternate, so drifts of this machine's speed fall on both alike. */
+  private static Cell measure(Map<Quantization, LoadedModel> models, ModernBertConfig config, int batchSize,
+      int length, int runs) {
+    List<int[]> batch = new ArrayList<>();
+    for (int b = 0; b < batchSize; b++) {
+      batch.add(RandomTokens.ids(length, 1000L * length + b));
+    }
+    Map<Quantization, double[]> seconds = new EnumMap<>(Quantization.class);
+    for (Quantization q : Quantization.values()) {
+      models.get(q).encoder().embeddings(batch);
+      seconds.put(q, new double[runs]);
+    }
+    for (int r = 0; r < runs; r++) {
+      for (Quantization q : Quantization.values()) {
+        long t0 = System.nanoTime();
+        models.get(q).encoder().embeddings(batch);
+        seconds.get(q)[r] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    double tokens = batchSize * (double) length;
+    double all = ModelFlops.perSequence(config, length, ModelFlops.blockedKeys(config, length));
+    double linear = ModelFlops.linearPerSequence(config, length);
+    return new Cell(batchSize, length, tokens / Stats.median(seconds.get(Quantization.NONE)),
+        tokens / Stats.median(seconds.get(Quantization.INT8)), linear / all);
+  }
+
+  private static void printTable(Options o, Roofline roofline, Quality quality, List<Cell> cells,
+      Map<Quantization, Long> memory, PrintStream out) {
+    out.printf("%nbench int8: shape %s, CPU, median of %d runs, %d cores, %s%n", o.shape().id(), o.runs(),
+        Runtime.getRuntime().availableProcessors(), Machine.describe());
+    out.printf("quality: pooled cosine int8 vs fp32 over %d JSQuAD paragraphs: min %.5f (gate ≥ %.3f: %s), mean"
+        + " %.6f%n", quality.texts(), quality.min(), GATE, quality.min() >= GATE ? "pass" : "FAIL", quality.mean());
+    out.printf("memory: resident rise on load and first run: fp32 %.1f MiB, int8 %.1f MiB%n",
+        PeakMemory.mib(memory.get(Quantization.NONE)), PeakMemory.mib(memory.get(Quantization.INT8)));
+    out.printf("roofline: large GEMM fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s: at most %.2fx on the linear"
+        + " layers%n", roofline.fp32(), roofline.int8(), roofline.ratio());
+    out.println("| batch × tokens | fp32 tok/s | int8 tok/s | int8/fp32 | linear share of FLOPs | bound |");
+    out.println("|---|---:|---:|---:|---:|---:|");
+    for (Cell c : cells) {
+      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx |%n", c.batch(), c.length(),
+          c.fp32TokensPerSecond(), c.int8TokensPerSecond(), c.ratio(), 100 * c.linearShare(), c.bound(roofline));
+    }
+  }
+
+  private static ObjectNode report(Options o, Roofline roofline, Quality quality, List<Cell> cells,
+      Map<Quantization, Long> memory) {
+    ObjectNode r = JsonFiles.mapper().createObjectNode();
+    r.put("benchmark", "int8");
+    r.put("shape", o.shape().id());
+    r.put("runs", o.runs());
+    r.put("machine", Machine.describe());
+    r.put("matmul_gflops", roofline.fp32());
+    r.put("int8_matmul_gflops", roofline.int8());
+    ObjectNode q = r.putObject("quality");
+    q.put("paragraphs", quality.texts());
+    q.put("min_cosine", quality.min());
+    q.put("p1_cosine", quality.p1());
+    q.put("mean_cosine", quality.mean());
+    q.put("gate", GATE);
+    r.put("fp32_load_bytes", memory.get(Quantization.NONE));
+    r.put("int8_load_bytes", memory.get(Quantization.INT8));
+    ArrayNode rows = r.putArray("results");
+    for (Cell c : cells) {
+      ObjectNode row = rows.addObject();
+      row.put("batch", c.batch());
+      row.put("tokens", c.length());
+      row.put("fp32_tokens_per_second", c.fp32TokensPerSecond());
+      row.put("int8_tokens_per_second", c.int8TokensPerSecond());
+      row.put("ratio", c.ratio());
+      row.put("linear_flops_share", c.linearShare());
+      row.put("bound", c.bound(roofline));
+    }
+    return r;
+  }
+}
