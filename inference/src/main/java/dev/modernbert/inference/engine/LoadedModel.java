@@ -57,19 +57,20 @@ public final class LoadedModel implements AutoCloseable {
   }
 
   /**
-   * A session for the folder's graph: exported graphs as they are; checkpoints compiled in fp16 where CUDA is
-   * tried and on the CPU in fp32, or int8 when {@link EngineSettings#quantization()} asks — also when CUDA then
-   * fails to load, since fp32 is faster and exact there.
+   * A session for the folder's graph: checkpoints compiled in fp16 where CUDA is tried and on the CPU in fp32, or
+   * int8 when {@link EngineSettings#quantization()} asks — also when CUDA then fails to load, since fp32 is faster
+   * and exact there; exported graphs as they are, or on the CPU with their linear layers in int8.
    */
   private static OnnxSessions.Opened open(ModelFolder folder, EngineSettings s) throws IOException, OrtException {
-    if (folder.format() == ModelFolder.Format.EXPORTED_ONNX) {
-      if (s.quantization() != Quantization.NONE) {
-        throw new InvalidModelException(folder.dir().getFileName() + ": quantization " + s.quantization().id()
-            + " applies to safetensors checkpoints; this folder holds an exported ONNX graph");
-      }
-      return OnnxSessions.open(folder.dir().resolve(ModelFolder.EXPORTED_GRAPH), s.device(), s.intraOpThreads());
-    }
     Path cache = s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR);
+    if (folder.format() == ModelFolder.Format.EXPORTED_ONNX) {
+      Path exported = folder.dir().resolve(ModelFolder.EXPORTED_GRAPH);
+      if (s.quantization() == Quantization.NONE) {
+        return OnnxSessions.open(exported, s.device(), s.intraOpThreads());
+      }
+      return OnnxSessions.open(() -> exported, () -> CompiledModelCache.quantizedExport(folder, cache), s.device(),
+          s.intraOpThreads());
+    }
     CompileOptions fp32 = new CompileOptions(s.attention(), folder.profile().pooling(), false);
     CompileOptions cpu = s.quantization() == Quantization.INT8 ? fp32.withPrecision(CompileOptions.Precision.INT8)
         : fp32;

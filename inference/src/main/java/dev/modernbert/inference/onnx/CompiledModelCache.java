@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -35,18 +36,36 @@ public final class CompiledModelCache {
 
   private CompiledModelCache() {}
 
+  /** Writes a graph and its data into a folder. */
+  private interface GraphWriter {
+    void writeInto(Path dir) throws IOException;
+  }
+
   /** The compiled graph for {@code folder} under {@code options}, compiling it if the cache has none. */
   public static Path graph(ModelFolder folder, CompileOptions options, Path cacheDir) throws IOException {
-    Path entry = cacheDir.resolve(key(folder, options));
+    return entry(cacheDir, key(folder, options), source(folder, options.key()),
+        dir -> compileInto(folder, options, dir));
+  }
+
+  /**
+   * The int8 graph of an exported-ONNX {@code folder} ({@link ExportedGraphQuantizer}), written on first use;
+   * keyed by the quantizer's version and the folder's files.
+   */
+  public static Path quantizedExport(ModelFolder folder, Path cacheDir) throws IOException {
+    return entry(cacheDir, exportKey(folder), source(folder, "int8-export"),
+        dir -> ExportedGraphQuantizer.quantizeInto(folder, dir));
+  }
+
+  private static Path entry(Path cacheDir, String key, String source, GraphWriter writer) throws IOException {
+    Path entry = cacheDir.resolve(key);
     Path graph = entry.resolve(GRAPH_FILE);
     if (Files.isRegularFile(graph)) {
       return graph;
     }
     Files.createDirectories(cacheDir);
     Path temp = Files.createTempDirectory(cacheDir, "compiling-");
-    String source = source(folder, options);
     try {
-      compileInto(folder, options, temp);
+      writer.writeInto(temp);
       Files.writeString(temp.resolve(SOURCE_FILE), source);
       try {
         Files.move(temp, entry, StandardCopyOption.ATOMIC_MOVE);
@@ -65,8 +84,8 @@ public final class CompiledModelCache {
   }
 
   /** Which folder and options an entry was compiled from: entries that share it hold older weights. */
-  private static String source(ModelFolder folder, CompileOptions options) throws IOException {
-    return folder.dir().toRealPath() + "\n" + options.key() + "\n";
+  private static String source(ModelFolder folder, String options) throws IOException {
+    return folder.dir().toRealPath() + "\n" + options + "\n";
   }
 
   /**
@@ -100,14 +119,21 @@ public final class CompiledModelCache {
 
   /** Hex SHA-256 over what determines the compiled graph. */
   static String key(ModelFolder folder, CompileOptions options) throws IOException {
+    return digest("modernbert-graph " + ModernBertGraphCompiler.VERSION + " " + options.key(), folder, n ->
+        n.equals("config.json") || n.endsWith(".safetensors") || n.equals("model.safetensors.index.json"));
+  }
+
+  /** Hex SHA-256 over the compiler version and every regular file of an exported folder but the cache. */
+  private static String exportKey(ModelFolder folder) throws IOException {
+    return digest("modernbert-int8-export " + ModernBertGraphCompiler.VERSION, folder, n -> !n.startsWith("."));
+  }
+
+  private static String digest(String header, ModelFolder folder, Predicate<String> names) throws IOException {
     MessageDigest sha = sha256();
-    sha.update(("modernbert-graph " + ModernBertGraphCompiler.VERSION + " " + options.key() + "\n").getBytes());
+    sha.update((header + "\n").getBytes());
     List<Path> files;
     try (Stream<Path> s = Files.list(folder.dir())) {
-      files = s.filter(p -> {
-        String n = p.getFileName().toString();
-        return n.equals("config.json") || n.endsWith(".safetensors") || n.equals("model.safetensors.index.json");
-      }).sorted().toList();
+      files = s.filter(p -> Files.isRegularFile(p) && names.test(p.getFileName().toString())).sorted().toList();
     }
     byte[] buffer = new byte[1 << 20];
     for (Path f : files) {

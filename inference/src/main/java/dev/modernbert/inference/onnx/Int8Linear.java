@@ -40,15 +40,17 @@ final class Int8Linear {
 
   /**
    * {@code x} [..., in] (fp32) quantized per token (last axis): one QuantizeLinear along the token axis of its
-   * [T, in] view, which rounds half to even and adds the zero point as the separate operators would.
+   * [T, in] view, which rounds half to even and adds the zero point as the separate operators would. It is ONNX
+   * Runtime's contrib QuantizeLinear, which takes an axis whatever the graph's opset (exported graphs may predate
+   * opset 13, where the standard one gained it).
    */
   static QuantizedRows quantizeRows(OnnxGraphBuilder g, String x, int in) {
     String rows = g.op("Reshape", x, g.ints(-1, in));
-    String absMax = g.op("ReduceMax", new String[] {g.op("Abs", rows), g.ints(-1)}, Map.of("keepdims", 1));
+    String absMax = g.reduceMax(g.op("Abs", rows), -1);
     String scales = g.op("Div", g.op("Max", absMax, g.scalar(MIN_ABS_MAX)), g.scalar(ACTIVATION_LEVELS));
     String perToken = g.op("Reshape", scales, g.ints(-1));
     String zeroPoints = g.op("Expand", zeroPoint(g), g.op("Shape", perToken));
-    String values = g.op("QuantizeLinear", new String[] {rows, perToken, zeroPoints}, Map.of("axis", 0));
+    String values = g.contrib("QuantizeLinear", new String[] {rows, perToken, zeroPoints}, Map.of("axis", 0));
     String leading = g.op("Slice", g.op("Shape", x), g.ints(0), g.ints(-1));
     return new QuantizedRows(values, scales, leading);
   }

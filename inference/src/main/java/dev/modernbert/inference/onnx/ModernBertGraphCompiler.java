@@ -18,7 +18,7 @@ import java.util.Map;
  */
 public final class ModernBertGraphCompiler {
   /** Bumped whenever the emitted graph changes, so cached graphs are rebuilt. */
-  public static final String VERSION = "8";
+  public static final String VERSION = "9";
   /** Additive mask value: exp(x - max) underflows to exactly 0 in fp32, and x stays finite. */
   static final float MASKED = -1e9f;
 

@@ -32,16 +32,50 @@ public final class OnnxGraphBuilder {
   private final ExternalData external;
   private final Map<String, Integer> counters;
   private final Map<String, String> constants = new HashMap<>();
+  /** The default-domain opset the graph is written for. */
+  private final long opset;
+  /** Put before every generated name, so that names added to someone else's graph cannot meet theirs. */
+  private final String namePrefix;
 
   /** A builder whose float initializers above {@link ExternalData#INLINE_LIMIT} bytes go to {@code external}. */
   public OnnxGraphBuilder(String name, ExternalData external) {
-    this(name, external, new HashMap<>());
+    this(name, external, new HashMap<>(), OPSET, "");
   }
 
-  private OnnxGraphBuilder(String name, ExternalData external, Map<String, Integer> counters) {
+  private OnnxGraphBuilder(String name, ExternalData external, Map<String, Integer> counters, long opset,
+      String namePrefix) {
     graph.setName(name);
     this.external = external;
     this.counters = counters;
+    this.opset = opset;
+    this.namePrefix = namePrefix;
+  }
+
+  /**
+   * A builder that rewrites {@code base} (a graph of default-domain {@code opset}): it starts with its name,
+   * inputs, outputs and value infos, and no nodes or initializers; generated names start with
+   * {@code namePrefix}.
+   */
+  static OnnxGraphBuilder rewriting(GraphProto base, long opset, String namePrefix, ExternalData external) {
+    OnnxGraphBuilder b = new OnnxGraphBuilder(base.getName(), external, new HashMap<>(), opset, namePrefix);
+    b.graph.addAllInput(base.getInputList()).addAllOutput(base.getOutputList())
+        .addAllValueInfo(base.getValueInfoList());
+    return b;
+  }
+
+  /** Appends {@code node} as it is. */
+  void node(NodeProto node) {
+    graph.addNode(node);
+  }
+
+  /** Adds {@code initializer} as it is. */
+  void initializer(TensorProto initializer) {
+    graph.addInitializer(initializer);
+  }
+
+  /** Makes {@code value} available under {@code name} as well (an Identity, which ONNX Runtime removes). */
+  void alias(String value, String name) {
+    op("Identity", new String[] {value}, name, Map.of());
   }
 
   /**
@@ -49,7 +83,7 @@ public final class OnnxGraphBuilder {
    * any value of this graph defined before it.
    */
   public OnnxGraphBuilder subgraph(String name) {
-    return new OnnxGraphBuilder(fresh(name), external, counters);
+    return new OnnxGraphBuilder(fresh(name), external, counters, opset, namePrefix);
   }
 
   /** A fresh name for a subgraph's output. */
@@ -163,7 +197,13 @@ public final class OnnxGraphBuilder {
 
   private String fresh(String base) {
     int n = counters.merge(base, 1, Integer::sum);
-    return base + "_" + n;
+    return namePrefix + base + "_" + n;
+  }
+
+  /** The largest value along {@code axis}, kept as a dimension of 1 (axes an attribute before opset 18). */
+  public String reduceMax(String x, long axis) {
+    return opset >= 18 ? op("ReduceMax", new String[] {x, ints(axis)}, Map.of("keepdims", 1))
+        : op("ReduceMax", new String[] {x}, Map.of("axes", new long[] {axis}, "keepdims", 1));
   }
 
   /** A float initializer named {@code name} with the given dims. */
@@ -174,7 +214,7 @@ public final class OnnxGraphBuilder {
     return name;
   }
 
-  /** An initializer of 8-bit integers ({@code INT8} or {@code UINT8}) named {@code name} with the given dims. */
+  /** An initializer of {@code type} from its little-endian bytes, named {@code name}, with the given dims. */
   public String bytes(String name, TensorProto.DataType type, byte[] values, long... dims) {
     graph.addInitializer(external.tensor(name, type, dims, values));
     return name;

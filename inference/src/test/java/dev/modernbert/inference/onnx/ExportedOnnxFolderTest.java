@@ -129,12 +129,38 @@ class ExportedOnnxFolderTest {
     return v;
   }
 
-  /** int8 compiles checkpoints; an exported graph is refused with the reason rather than run in fp32 silently. */
+  /**
+   * int8 on an exported graph quantizes its linear layers as the compiler does a checkpoint's: hidden states equal
+   * the int8-compiled checkpoint's (same attention) within 1e-4, where int8 and fp32 differ by more than 0.01; every
+   * linear layer became one MatMulIntegerToFloat, and no fp32 copy of its weight is left in the graph.
+   */
   @Test
-  void int8IsRefusedForAnExportedGraphNamingWhy() {
-    String message = assertThrows(InvalidModelException.class,
-        () -> LoadedModel.load(export, CPU.withQuantization(Quantization.INT8)).close()).getMessage();
-    assertTrue(message.contains("quantization int8") && message.contains("exported ONNX"), message);
+  void int8QuantizesTheLinearLayersOfAnExportedGraph() throws IOException {
+    EngineSettings int8 = CPU.withQuantization(Quantization.INT8).withCacheDir(dir.resolve("int8-cache"));
+    int[] ids = {1, 500, 731, 42, 9000, 2};
+    float[][] exportInt8;
+    try (LoadedModel m = LoadedModel.load(export, int8)) {
+      exportInt8 = m.encoder().hiddenStates(List.of(ids)).get(0);
+    }
+    float[][] compiledInt8;
+    try (LoadedModel m = LoadedModel.load(source, int8.withAttention(CompileOptions.AttentionMode.FULL))) {
+      compiledInt8 = m.encoder().hiddenStates(List.of(ids)).get(0);
+    }
+    float[][] exportFp32;
+    try (LoadedModel m = LoadedModel.load(export, CPU)) {
+      exportFp32 = m.encoder().hiddenStates(List.of(ids)).get(0);
+    }
+    assertTrue(Vectors.maxAbsDiff(compiledInt8, exportInt8) <= 1e-4, "int8 export vs int8 checkpoint");
+    assertTrue(Vectors.maxAbsDiff(exportFp32, exportInt8) > 0.01, "int8 export vs fp32 export");
+    ModelProto quantized = ModelProto.parseFrom(Files.readAllBytes(
+        CompiledModelCache.quantizedExport(ModelFolder.open(export), dir.resolve("int8-cache"))));
+    int layers = ModelFolder.open(source).config().numHiddenLayers();
+    assertEquals(7 * layers, quantized.getGraph().getNodeList().stream()
+        .filter(n -> n.getOpType().equals("MatMulIntegerToFloat")).count(), "Wqkv ×3, Wo, Wi ×2, mlp.Wo per layer");
+    assertEquals(List.of(), quantized.getGraph().getInitializerList().stream()
+        .filter(t -> t.getName().startsWith("layers.") && t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+            && t.getDimsCount() == 2)
+        .map(TensorProto::getName).toList());
   }
 
   private static String loadError(Path folder) {
