@@ -55,7 +55,18 @@ public final class QuantizationBenchmark {
   }
 
   /** Pooled cosines int8 vs fp32 over the paragraphs. */
-  record Quality(int texts, double min, double mean, double p1) {}
+  record Quality(int texts, double min, double mean, double p1) {
+    /** The cosines of {@code int8} against {@code fp32}, text by text. */
+    static Quality of(List<float[]> fp32, List<float[]> int8) {
+      double[] cosines = new double[fp32.size()];
+      for (int i = 0; i < cosines.length; i++) {
+        cosines[i] = Pooling.cosine(fp32.get(i), int8.get(i));
+      }
+      Arrays.sort(cosines);
+      return new Quality(cosines.length, cosines[0], Arrays.stream(cosines).average().orElse(Double.NaN),
+          cosines[cosines.length / 100]);
+    }
+  }
 
   private QuantizationBenchmark() {}
 
@@ -102,8 +113,13 @@ public final class QuantizationBenchmark {
 
   /** Graphs compile on the first load, so memory is measured on later ones. */
   private static EngineSettings settings(Options o, Quantization q) {
-    return EngineSettings.defaults().withDevice(DeviceSpec.parse("cpu")).withThreads(o.threads())
-        .withCacheDir(o.workDir().resolve("cache")).withQuantization(q);
+    return settings(o.workDir(), o.threads(), q);
+  }
+
+  /** The CPU, {@code threads} threads, graphs cached under {@code workDir}, in format {@code q}. */
+  static EngineSettings settings(Path workDir, int threads, Quantization q) {
+    return EngineSettings.defaults().withDevice(DeviceSpec.parse("cpu")).withThreads(threads)
+        .withCacheDir(workDir.resolve("cache")).withQuantization(q);
   }
 
   /** Large-GEMM throughput in each format: the most int8 can gain on the linear layers of this machine. */
@@ -116,19 +132,17 @@ public final class QuantizationBenchmark {
   private static Quality quality(Map<Quantization, LoadedModel> models, int paragraphs) throws IOException {
     List<String> texts = JsquadCorpus.read(JsquadCorpus.locate()).paragraphs().stream().limit(paragraphs)
         .map(JsquadCorpus.Paragraph::text).toList();
-    List<TextEmbedder.Embedding> fp32 = embed(models.get(Quantization.NONE), texts);
-    List<TextEmbedder.Embedding> int8 = embed(models.get(Quantization.INT8), texts);
-    double[] cosines = new double[texts.size()];
-    for (int i = 0; i < cosines.length; i++) {
-      cosines[i] = Pooling.cosine(fp32.get(i).vector(), int8.get(i).vector());
-    }
-    Arrays.sort(cosines);
-    return new Quality(cosines.length, cosines[0], Arrays.stream(cosines).average().orElse(Double.NaN),
-        cosines[cosines.length / 100]);
+    return Quality.of(vectors(embed(models.get(Quantization.NONE), texts)),
+        vectors(embed(models.get(Quantization.INT8), texts)));
   }
 
-  private static List<TextEmbedder.Embedding> embed(LoadedModel m, List<String> texts) {
+  /** {@code texts} as documents (the model's document prefix, its token limit, normalized). */
+  static List<TextEmbedder.Embedding> embed(LoadedModel m, List<String> texts) {
     return m.embedder(m.folder().maxTokens()).embed(texts, m.folder().profile().documentPrefix(), true);
+  }
+
+  static List<float[]> vectors(List<TextEmbedder.Embedding> embeddings) {
+    return embeddings.stream().map(TextEmbedder.Embedding::vector).toList();
   }
 
   /** fp32 and int8 runs alternate, so drifts of this machine's speed fall on both alike. */
