@@ -4,12 +4,16 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.onnx.ExternalData;
 import dev.modernbert.inference.onnx.OnnxGraphBuilder;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -46,34 +50,92 @@ public final class MatMulProbe {
         o.setIntraOpNumThreads(threads);
       }
       try (OrtSession s = env.createSession(model, o);
-          OnnxTensor ta = operand(env, n, int8 ? OnnxJavaType.UINT8 : OnnxJavaType.FLOAT);
-          OnnxTensor tb = operand(env, n, int8 ? OnnxJavaType.INT8 : OnnxJavaType.FLOAT)) {
-        double[] seconds = new double[runs];
-        for (int i = -1; i < runs; i++) {
-          long t0 = System.nanoTime();
-          s.run(Map.of("a", ta, "b", tb)).close();
-          if (i >= 0) {
-            seconds[i] = (System.nanoTime() - t0) / 1e9;
-          }
-        }
-        return 2.0 * n * n * n / Stats.median(seconds) / 1e9;
+          OnnxTensor ta = operand(env, new long[] {n, n}, int8 ? OnnxJavaType.UINT8 : OnnxJavaType.FLOAT);
+          OnnxTensor tb = operand(env, new long[] {n, n}, int8 ? OnnxJavaType.INT8 : OnnxJavaType.FLOAT)) {
+        return 2.0 * n * n * n / medianSeconds(() -> s.run(Map.of("a", ta, "b", tb)).close(), runs) / 1e9;
       }
     }
   }
 
-  /** An n×n operand of random values: floats in [−1, 1), or bytes (7-bit for INT8, as the int8 weights are). */
-  private static OnnxTensor operand(OrtEnvironment env, int n, OnnxJavaType type) throws Exception {
+  /**
+   * Median seconds of one linear layer as the model runs it: x [m, k] times a constant weight [k, n] (prepacked by
+   * ONNX Runtime, as the model's are), by MatMul in fp32 or by the int8 graph's MatMulIntegerToFloat (uint8 x with
+   * zero point 128, 7-bit weights, per-channel scales), without the quantization of x around it.
+   */
+  public static double linearSeconds(int m, int k, int n, boolean int8, int runs, int threads) throws Exception {
+    Path dir = Files.createTempDirectory("modernbert-linear-probe");
+    try {
+      ByteArrayOutputStream data = new ByteArrayOutputStream();
+      OnnxGraphBuilder g = new OnnxGraphBuilder("linear", new ExternalData("weights.bin", data));
+      String x = g.input("x", int8 ? TensorProto.DataType.UINT8 : TensorProto.DataType.FLOAT, m, k);
+      SplittableRandom r = new SplittableRandom(2);
+      String y;
+      if (int8) {
+        byte[] w = new byte[k * n];
+        for (int i = 0; i < w.length; i++) {
+          w[i] = (byte) r.nextInt(-63, 64);
+        }
+        float[] scales = new float[n];
+        Arrays.fill(scales, 0.01f);
+        y = g.contrib("MatMulIntegerToFloat", new String[] {x, g.bytes("w", TensorProto.DataType.INT8, w, k, n),
+            g.scalar(1f), g.floats("scales", scales, n), g.uint8Scalar(128)}, Map.of());
+      } else {
+        float[] w = new float[k * n];
+        for (int i = 0; i < w.length; i++) {
+          w[i] = (float) r.nextDouble(-1, 1);
+        }
+        y = g.op("MatMul", x, g.floats("w", w, k, n));
+      }
+      g.output(y, "y", TensorProto.DataType.FLOAT, m, n);
+      Files.write(dir.resolve("weights.bin"), data.toByteArray());
+      Path model = dir.resolve("linear.onnx");
+      Files.write(model, g.build("linear-probe").toByteArray());
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+        if (threads > 0) {
+          o.setIntraOpNumThreads(threads);
+        }
+        long[] shape = {m, k};
+        try (OrtSession s = env.createSession(model.toString(), o);
+            OnnxTensor tx = int8 ? operand(env, shape, OnnxJavaType.UINT8) : operand(env, shape, OnnxJavaType.FLOAT)) {
+          return medianSeconds(() -> s.run(Map.of("x", tx)).close(), runs);
+        }
+      }
+    } finally {
+      FileTrees.delete(dir);
+    }
+  }
+
+  /** An operation timed by {@link #medianSeconds}. */
+  private interface Timed {
+    void run() throws Exception;
+  }
+
+  private static double medianSeconds(Timed op, int runs) throws Exception {
+    double[] seconds = new double[runs];
+    for (int i = -1; i < runs; i++) {
+      long t0 = System.nanoTime();
+      op.run();
+      if (i >= 0) {
+        seconds[i] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    return Stats.median(seconds);
+  }
+
+  /** An operand of random values: floats in [−1, 1), or bytes (7-bit for INT8, as the int8 weights are). */
+  private static OnnxTensor operand(OrtEnvironment env, long[] shape, OnnxJavaType type) throws Exception {
     SplittableRandom r = new SplittableRandom(1);
-    long[] shape = {n, n};
+    int count = (int) (shape[0] * shape[1]);
     if (type == OnnxJavaType.FLOAT) {
-      float[] values = new float[n * n];
+      float[] values = new float[count];
       for (int i = 0; i < values.length; i++) {
         values[i] = (float) r.nextDouble(-1, 1);
       }
       return OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
     }
-    ByteBuffer values = ByteBuffer.allocateDirect(n * n);
-    for (int i = 0; i < n * n; i++) {
+    ByteBuffer values = ByteBuffer.allocateDirect(count);
+    for (int i = 0; i < count; i++) {
       values.put((byte) (type == OnnxJavaType.INT8 ? r.nextInt(-63, 64) : r.nextInt(256)));
     }
     return OnnxTensor.createTensor(env, values.flip(), shape, type);

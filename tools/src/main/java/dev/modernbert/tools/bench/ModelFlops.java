@@ -13,17 +13,13 @@ public final class ModelFlops {
   /** FLOPs of one sequence of {@code n} tokens whose local layers score {@code localKeys} keys per query. */
   static double perSequence(ModernBertConfig c, int n, int localKeys) {
     double d = c.hiddenSize();
-    double attention = 0;
+    double linear = 8 * d * d + 6 * d * c.intermediateSize();
+    double total = 0;
     for (int i = 0; i < c.numHiddenLayers(); i++) {
-      attention += 4 * d * (c.isGlobal(i) ? n : localKeys);
+      int keys = c.isGlobal(i) ? n : localKeys;
+      total += linear + 4 * d * keys;
     }
-    return linearPerSequence(c, n) + attention * n;
-  }
-
-  /** The FLOPs of one sequence's linear layers (what int8 can speed up). */
-  static double linearPerSequence(ModernBertConfig c, int n) {
-    double d = c.hiddenSize();
-    return (8 * d * d + 6 * d * c.intermediateSize()) * c.numHiddenLayers() * n;
+    return total * n;
   }
 
   /**

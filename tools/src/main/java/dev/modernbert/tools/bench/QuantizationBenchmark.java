@@ -8,13 +8,17 @@ import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.engine.TextEmbedder;
 import dev.modernbert.inference.model.JsonFiles;
+import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.model.ModernBertConfig;
+import dev.modernbert.inference.onnx.CompileOptions;
+import dev.modernbert.inference.onnx.CompiledModelCache;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.runtime.DeviceSpec;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,9 +31,10 @@ import java.util.Map;
  * <ul>
  *   <li>quality: the pooled cosine of each JSQuAD paragraph's vector in int8 and fp32 (gate: ≥ {@value #GATE});
  *   <li>speed: tokens/s of batches of random tokens, the two formats alternating run by run, and their ratio;
- *       beside it the share of the FLOPs in linear layers, which bounds what int8 can gain (attention stays fp32);
- *   <li>memory: how far resident memory rose while each model was loaded (already compiled) and first run;
- *   <li>the roofline: fp32 and int8 GEMM throughput of this machine, and the bound they set for each cell.
+ *       beside it where the time goes: how much of the fp32 time the linear products take, how much faster int8
+ *       runs them at these shapes, and so the most int8 can gain (attention stays fp32);
+ *   <li>size: the bytes of each format's graph, its weights;
+ *   <li>the roofline: fp32 and int8 throughput of this machine on one large GEMM.
  * </ul>
  */
 public final class QuantizationBenchmark {
@@ -42,15 +47,32 @@ public final class QuantizationBenchmark {
    */
   public record Options(ModelShape shape, int[][] cells, int runs, int paragraphs, Path workDir, int threads) {}
 
-  /** One measured batch shape. */
-  record Cell(int batch, int length, double fp32TokensPerSecond, double int8TokensPerSecond, double linearShare) {
-    double ratio() {
-      return int8TokensPerSecond / fp32TokensPerSecond;
+  /**
+   * One measured batch shape: the model's seconds per batch in each format, and the seconds its linear layers'
+   * products alone take at this batch's shapes in each format ({@link MatMulProbe#linearSeconds}).
+   */
+  record Cell(int batch, int length, double fp32Seconds, double int8Seconds, double fp32GemmSeconds,
+      double int8GemmSeconds) {
+    double tokensPerSecond(double seconds) {
+      return batch * (double) length / seconds;
     }
 
-    /** Amdahl's bound: the linear share sped up by the GEMM ratio, the rest as it was. */
-    double bound(Roofline r) {
-      return 1 / (1 - linearShare + linearShare / r.ratio());
+    double ratio() {
+      return fp32Seconds / int8Seconds;
+    }
+
+    /** How much of the fp32 model's time its linear products take. */
+    double gemmShare() {
+      return fp32GemmSeconds / fp32Seconds;
+    }
+
+    double gemmRatio() {
+      return fp32GemmSeconds / int8GemmSeconds;
+    }
+
+    /** The most int8 can gain here: the fp32 time with its linear products swapped for int8's, nothing else. */
+    double bound() {
+      return fp32Seconds / (fp32Seconds - fp32GemmSeconds + int8GemmSeconds);
     }
   }
 
@@ -77,21 +99,13 @@ public final class QuantizationBenchmark {
         MatMulProbe.int8Gflops(2048, 5, o.threads()));
     out.printf("ONNX Runtime MatMul 2048x2048x2048: fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s (%.2fx)%n",
         roofline.fp32(), roofline.int8(), roofline.ratio());
-    for (Quantization q : Quantization.values()) {
-      LoadedModel.load(model, settings(o, q)).close();
-    }
     Map<Quantization, LoadedModel> models = new EnumMap<>(Quantization.class);
-    Map<Quantization, Long> memory = new EnumMap<>(Quantization.class);
+    Map<Quantization, Long> weights = new EnumMap<>(Quantization.class);
     try {
       for (Quantization q : Quantization.values()) {
-        EngineSettings s = settings(o, q);
-        MeasuredRun load = MeasuredRun.of(() -> {
-          LoadedModel m = LoadedModel.load(model, s);
-          models.put(q, m);
-          m.encoder().embeddings(List.of(RandomTokens.ids(128, 1)));
-        });
-        memory.put(q, load.peakRiseBytes());
-        out.printf("loaded %s: resident memory +%.1f MiB%n", q.id(), PeakMemory.mib(load.peakRiseBytes()));
+        models.put(q, LoadedModel.load(model, settings(o, q)));
+        weights.put(q, graphBytes(models.get(q).folder(), q, o.workDir()));
+        out.printf("loaded %s: %.1f MiB of weights%n", q.id(), PeakMemory.mib(weights.get(q)));
       }
       Quality quality = quality(models, o.paragraphs());
       out.printf("pooled cosine int8 vs fp32 over %d JSQuAD paragraphs: min %.5f, 1st percentile %.5f, mean %.6f%n",
@@ -99,19 +113,29 @@ public final class QuantizationBenchmark {
       ModernBertConfig config = models.get(Quantization.NONE).folder().config();
       List<Cell> cells = new ArrayList<>();
       for (int[] shape : o.cells()) {
-        Cell c = measure(models, config, shape[0], shape[1], o.runs());
+        Cell c = measure(models, config, shape[0], shape[1], o.runs(), o.threads());
         cells.add(c);
-        out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx%n", c.batch(), c.length(),
-            c.fp32TokensPerSecond(), c.int8TokensPerSecond(), c.ratio());
+        out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx (bound %.2fx)%n", c.batch(), c.length(),
+            c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), c.bound());
       }
-      printTable(o, roofline, quality, cells, memory, out);
-      return report(o, roofline, quality, cells, memory);
+      printTable(o, roofline, quality, cells, weights, out);
+      return report(o, roofline, quality, cells, weights);
     } finally {
       models.values().forEach(LoadedModel::close);
     }
   }
 
-  /** Graphs compile on the first load, so memory is measured on later ones. */
+  /**
+   * The bytes of the CPU graph {@code folder} runs in format {@code q} (graph and external data): the weights
+   * ONNX Runtime maps. (Resident memory in this process is no measure of it: the JVM's heap moves it more.)
+   */
+  private static long graphBytes(ModelFolder folder, Quantization q, Path workDir) throws IOException {
+    CompileOptions fp32 = new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false);
+    Path graph = CompiledModelCache.graph(folder,
+        q == Quantization.INT8 ? fp32.withPrecision(CompileOptions.Precision.INT8) : fp32, workDir.resolve("cache"));
+    return Files.size(graph) + Files.size(graph.resolveSibling(CompiledModelCache.DATA_FILE));
+  }
+
   private static EngineSettings settings(Options o, Quantization q) {
     return settings(o.workDir(), o.threads(), q);
   }
@@ -147,7 +171,7 @@ public final class QuantizationBenchmark {
 
   /** fp32 and int8 runs alternate, so drifts of this machine's speed fall on both alike. */
   private static Cell measure(Map<Quantization, LoadedModel> models, ModernBertConfig config, int batchSize,
-      int length, int runs) {
+      int length, int runs, int threads) throws Exception {
     List<int[]> batch = new ArrayList<>();
     for (int b = 0; b < batchSize; b++) {
       batch.add(RandomTokens.ids(length, 1000L * length + b));
@@ -164,33 +188,46 @@ public final class QuantizationBenchmark {
         seconds.get(q)[r] = (System.nanoTime() - t0) / 1e9;
       }
     }
-    double tokens = batchSize * (double) length;
-    double all = ModelFlops.perSequence(config, length, ModelFlops.blockedKeys(config, length));
-    double linear = ModelFlops.linearPerSequence(config, length);
-    return new Cell(batchSize, length, tokens / Stats.median(seconds.get(Quantization.NONE)),
-        tokens / Stats.median(seconds.get(Quantization.INT8)), linear / all);
+    return new Cell(batchSize, length, Stats.median(seconds.get(Quantization.NONE)),
+        Stats.median(seconds.get(Quantization.INT8)), gemmSeconds(config, batchSize * length, false, runs, threads),
+        gemmSeconds(config, batchSize * length, true, runs, threads));
+  }
+
+  /**
+   * The linear products of all layers for {@code tokens} tokens: per layer Q, K, V and the attention output
+   * (d → d each), the two GeGLU halves (d → I) and the MLP output (I → d), as the compiled graph runs them.
+   */
+  private static double gemmSeconds(ModernBertConfig c, int tokens, boolean int8, int runs, int threads)
+      throws Exception {
+    int d = c.hiddenSize();
+    int inter = c.intermediateSize();
+    double layer = 4 * MatMulProbe.linearSeconds(tokens, d, d, int8, runs, threads)
+        + 2 * MatMulProbe.linearSeconds(tokens, d, inter, int8, runs, threads)
+        + MatMulProbe.linearSeconds(tokens, inter, d, int8, runs, threads);
+    return layer * c.numHiddenLayers();
   }
 
   private static void printTable(Options o, Roofline roofline, Quality quality, List<Cell> cells,
-      Map<Quantization, Long> memory, PrintStream out) {
-    out.printf("%nbench int8: shape %s, CPU, median of %d runs, %d cores, %s%n", o.shape().id(), o.runs(),
-        Runtime.getRuntime().availableProcessors(), Machine.describe());
+      Map<Quantization, Long> weights, PrintStream out) {
+    out.printf("%nbench int8: shape %s, CPU, median of %d runs, %s%n", o.shape().id(), o.runs(), Machine.describe());
     out.printf("quality: pooled cosine int8 vs fp32 over %d JSQuAD paragraphs: min %.5f (gate ≥ %.3f: %s), mean"
         + " %.6f%n", quality.texts(), quality.min(), GATE, quality.min() >= GATE ? "pass" : "FAIL", quality.mean());
-    out.printf("memory: resident rise on load and first run: fp32 %.1f MiB, int8 %.1f MiB%n",
-        PeakMemory.mib(memory.get(Quantization.NONE)), PeakMemory.mib(memory.get(Quantization.INT8)));
-    out.printf("roofline: large GEMM fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s: at most %.2fx on the linear"
-        + " layers%n", roofline.fp32(), roofline.int8(), roofline.ratio());
-    out.println("| batch × tokens | fp32 tok/s | int8 tok/s | int8/fp32 | linear share of FLOPs | bound |");
-    out.println("|---|---:|---:|---:|---:|---:|");
+    out.printf("weights: fp32 %.1f MiB, int8 %.1f MiB%n",
+        PeakMemory.mib(weights.get(Quantization.NONE)), PeakMemory.mib(weights.get(Quantization.INT8)));
+    out.printf("roofline: large GEMM fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s (%.2fx)%n", roofline.fp32(),
+        roofline.int8(), roofline.ratio());
+    out.println("| batch × tokens | fp32 tok/s | int8 tok/s | int8/fp32 | linear products' share of fp32 time |"
+        + " their int8/fp32 at these shapes | bound |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (Cell c : cells) {
-      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx |%n", c.batch(), c.length(),
-          c.fp32TokensPerSecond(), c.int8TokensPerSecond(), c.ratio(), 100 * c.linearShare(), c.bound(roofline));
+      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx | %.2fx |%n", c.batch(), c.length(),
+          c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), 100 * c.gemmShare(),
+          c.gemmRatio(), c.bound());
     }
   }
 
   private static ObjectNode report(Options o, Roofline roofline, Quality quality, List<Cell> cells,
-      Map<Quantization, Long> memory) {
+      Map<Quantization, Long> weights) {
     ObjectNode r = JsonFiles.mapper().createObjectNode();
     r.put("benchmark", "int8");
     r.put("shape", o.shape().id());
@@ -204,18 +241,19 @@ public final class QuantizationBenchmark {
     q.put("p1_cosine", quality.p1());
     q.put("mean_cosine", quality.mean());
     q.put("gate", GATE);
-    r.put("fp32_load_bytes", memory.get(Quantization.NONE));
-    r.put("int8_load_bytes", memory.get(Quantization.INT8));
+    r.put("fp32_weight_bytes", weights.get(Quantization.NONE));
+    r.put("int8_weight_bytes", weights.get(Quantization.INT8));
     ArrayNode rows = r.putArray("results");
     for (Cell c : cells) {
       ObjectNode row = rows.addObject();
       row.put("batch", c.batch());
       row.put("tokens", c.length());
-      row.put("fp32_tokens_per_second", c.fp32TokensPerSecond());
-      row.put("int8_tokens_per_second", c.int8TokensPerSecond());
+      row.put("fp32_tokens_per_second", c.tokensPerSecond(c.fp32Seconds()));
+      row.put("int8_tokens_per_second", c.tokensPerSecond(c.int8Seconds()));
       row.put("ratio", c.ratio());
-      row.put("linear_flops_share", c.linearShare());
-      row.put("bound", c.bound(roofline));
+      row.put("gemm_share", c.gemmShare());
+      row.put("gemm_ratio", c.gemmRatio());
+      row.put("bound", c.bound());
     }
     return r;
   }
