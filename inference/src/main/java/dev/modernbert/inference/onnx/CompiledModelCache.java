@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * where the key is a SHA-256 of the compiler version, the compile options, {@code config.json} and every
  * weight file's bytes. A changed checkpoint gets a new key and is recompiled; a finished entry is never
  * rewritten, and a half-written one is never seen (it is built in a temporary folder and renamed). When a
- * folder is compiled anew with the same options, the entries of its earlier weights are deleted.
+ * folder is compiled anew with the same options, the entries of its earlier weights are deleted. The int8
+ * rewrites of exported graphs are kept the same way, keyed by the folder's files.
  */
 public final class CompiledModelCache {
   public static final String GRAPH_FILE = "model.onnx";
