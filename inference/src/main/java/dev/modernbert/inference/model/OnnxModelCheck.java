@@ -90,6 +90,18 @@ public final class OnnxModelCheck {
   }
 
   private static void checkReference(Path folder, String file, TensorProto t) {
+    externalRange(folder, file, t);
+  }
+
+  /** Where an initializer's external data lies: a file of the model folder and a byte range inside it. */
+  public record ExternalRange(Path file, long offset, long length) {}
+
+  /**
+   * The external data of initializer {@code t} of {@code folder/file}, checked: a plain file name inside the folder,
+   * the byte range inside that file (a missing length runs to its end); throws {@link InvalidModelException}
+   * naming the problem.
+   */
+  public static ExternalRange externalRange(Path folder, String file, TensorProto t) {
     String location = null;
     long offset = 0;
     long length = -1;
@@ -116,6 +128,7 @@ public final class OnnxModelCheck {
         throw new InvalidModelException(file + ": initializer " + t.getName() + " reads bytes [" + offset + ", "
             + (length < 0 ? "end" : offset + length) + ") of " + location + ", which has " + size);
       }
+      return new ExternalRange(data, offset, length < 0 ? size - offset : length);
     } catch (IOException e) {
       throw new InvalidModelException(file + ": external data file " + location + " (for " + t.getName()
           + ") is missing");

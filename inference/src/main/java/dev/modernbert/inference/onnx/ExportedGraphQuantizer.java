@@ -2,11 +2,11 @@ package dev.modernbert.inference.onnx;
 
 import dev.modernbert.inference.model.InvalidModelException;
 import dev.modernbert.inference.model.ModelFolder;
+import dev.modernbert.inference.model.OnnxModelCheck;
 import dev.modernbert.inference.onnx.schema.Onnx.GraphProto;
 import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
 import dev.modernbert.inference.onnx.schema.Onnx.NodeProto;
 import dev.modernbert.inference.onnx.schema.Onnx.OperatorSetIdProto;
-import dev.modernbert.inference.onnx.schema.Onnx.StringStringEntryProto;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -160,35 +160,20 @@ final class ExportedGraphQuantizer {
 
   /**
    * The bytes an initializer keeps in an external file of the folder ({@code expected} of them, or any number
-   * when negative): a plain file name, within the file's bounds, under 2 GiB.
+   * when negative), where {@link OnnxModelCheck#externalRange} says they lie; under 2 GiB.
    */
   private byte[] externalBytes(TensorProto t, long expected) throws IOException {
-    String location = null;
-    long offset = 0;
-    long length = -1;
-    for (StringStringEntryProto e : t.getExternalDataList()) {
-      switch (e.getKey()) {
-        case "location" -> location = e.getValue();
-        case "offset" -> offset = Long.parseLong(e.getValue());
-        case "length" -> length = Long.parseLong(e.getValue());
-        default -> { }
-      }
-    }
-    if (location == null || location.contains("/") || location.contains("\\") || location.startsWith(".")) {
-      throw invalid(t, "refers to external data \"" + location + "\" outside the folder");
-    }
-    Path file = folder.resolve(location);
-    long size = Files.size(file);
-    long n = length >= 0 ? length : size - offset;
-    if (offset < 0 || n < 0 || offset + n > size || n > Integer.MAX_VALUE - 8 || expected >= 0 && n != expected) {
-      throw invalid(t, "external data [" + offset + ", +" + n + ") does not fit " + location + " (" + size
-          + " bytes)" + (expected >= 0 ? " or the " + expected + " bytes its shape needs" : ""));
+    OnnxModelCheck.ExternalRange range = OnnxModelCheck.externalRange(folder, ModelFolder.EXPORTED_GRAPH, t);
+    long n = range.length();
+    if (n > Integer.MAX_VALUE - 8 || expected >= 0 && n != expected) {
+      throw invalid(t, "external data of " + n + " bytes" + (expected >= 0 ? " where its shape needs " + expected
+          : " is over 2 GiB"));
     }
     ByteBuffer b = ByteBuffer.allocate((int) n);
-    try (FileChannel c = FileChannel.open(file)) {
+    try (FileChannel c = FileChannel.open(range.file())) {
       int read;
       do {
-        read = c.read(b, offset + b.position());
+        read = c.read(b, range.offset() + b.position());
       } while (read > 0 && b.hasRemaining());
     }
     return b.array();
