@@ -30,11 +30,11 @@ class PluginZipsIT {
   /** Every file at the root of each zip, by name without version. */
   private static final Map<String, Set<String>> EXPECTED = Map.of(
       "modernbert-search-", Set.of("plugin-descriptor.properties", "plugin-security.policy", "modernbert-search",
-          "modernbert-inference", "modernbert-ingest-processor", "modernbert-knn-integration", "onnxruntime",
-          "tokenizers", "lucene-analysis-kuromoji", "api", "gson", "jackson-databind", "jackson-annotations",
+          "modernbert-inference", "modernbert-ingest-processor", "modernbert-knn-integration", "modernbert-rank-fusion",
+          "onnxruntime", "tokenizers", "lucene-analysis-kuromoji", "api", "gson", "jackson-databind", "jackson-annotations",
           "commons-compress", "commons-codec", "commons-io"),
       "modernbert-elasticsearch-", Set.of("plugin-descriptor.properties", "entitlement-policy.yaml",
-          "modernbert-elasticsearch", "modernbert-inference", "onnxruntime", "tokenizers", "lucene-analysis-kuromoji",
+          "modernbert-elasticsearch", "modernbert-inference", "modernbert-rank-fusion", "onnxruntime", "tokenizers", "lucene-analysis-kuromoji",
           "api", "gson", "jackson-databind", "jackson-annotations", "jackson-core", "jna", "slf4j-api",
           "protobuf-java", "commons-compress", "commons-codec", "commons-io"));
   /** Packages of the project's jars that only tools and tests use. */

@@ -1,7 +1,10 @@
 package dev.modernbert.knn.query;
 
+import dev.modernbert.fusion.RankFusion;
 import dev.modernbert.knn.mapping.VectorFieldMappings;
 import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.ParseField;
@@ -60,37 +63,19 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
     out.writeFloat(f.keywordWeight());
   }
 
-  /** The fusion's settings as a query body gives them, defaults first. */
-  static final class FusionFields {
-    private int vectorDepth = RankFusion.DEFAULTS.vectorDepth();
-    private int keywordDepth = RankFusion.DEFAULTS.keywordDepth();
-    private int rankConstant = RankFusion.DEFAULTS.rankConstant();
-    private float vectorWeight = RankFusion.DEFAULTS.vectorWeight();
-    private float keywordWeight = RankFusion.DEFAULTS.keywordWeight();
-
-    /** Reads the value of {@code name} when it is one of the fusion's settings; says whether it was. */
-    boolean read(String name, XContentParser p) throws IOException {
-      switch (name) {
-        case "knn_depth" -> vectorDepth = p.intValue();
-        case "bm25_depth" -> keywordDepth = p.intValue();
-        case "rank_constant" -> rankConstant = p.intValue();
-        case "knn_weight" -> vectorWeight = p.floatValue();
-        case "bm25_weight" -> keywordWeight = p.floatValue();
-        default -> {
-          return false;
-        }
-      }
-      return true;
+  /** A fusion parameter's value, which must be a number (the fusion checks its range). */
+  static Number fusionParameter(XContentParser p, String query, String name) throws IOException {
+    if (p.currentToken() != XContentParser.Token.VALUE_NUMBER) {
+      throw new ParsingException(p.getTokenLocation(), "[" + query + "] [" + name + "] must be a number, got ["
+          + p.text() + "]");
     }
-
-    RankFusion build() {
-      return new RankFusion(vectorDepth, keywordDepth, rankConstant, vectorWeight, keywordWeight);
-    }
+    return p.numberValue();
   }
 
   static void fusionXContent(XContentBuilder b, RankFusion f) throws IOException {
-    b.field("knn_depth", f.vectorDepth()).field("bm25_depth", f.keywordDepth()).field("rank_constant", f.rankConstant())
-        .field("knn_weight", f.vectorWeight()).field("bm25_weight", f.keywordWeight());
+    for (Map.Entry<String, Number> parameter : f.parameters().entrySet()) {
+      b.field(parameter.getKey(), parameter.getValue());
+    }
   }
 
   /** The text field ranked by BM25; by default the {@code text} of the passages that hold {@code field}. */
@@ -161,7 +146,7 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
     String model = null;
     String prefix = null;
     String textField = null;
-    FusionFields fusion = new FusionFields();
+    Map<String, Number> fusion = new HashMap<>();
     InnerHitBuilder innerHits = null;
     float boost = DEFAULT_BOOST;
     String name = null;
@@ -171,7 +156,9 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
         current = p.currentName();
       } else if (t == XContentParser.Token.START_OBJECT && INNER_HITS.match(current, p.getDeprecationHandler())) {
         innerHits = InnerHitBuilder.fromXContent(p);
-      } else if ((t.isValue() || t == XContentParser.Token.VALUE_NULL) && !fusion.read(current, p)) {
+      } else if (t.isValue() && RankFusion.PARAMETERS.contains(current)) {
+        fusion.put(current, fusionParameter(p, NAME, current));
+      } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
         switch (current) {
           case "field" -> field = p.text();
           case "query_text" -> text = p.text();
@@ -182,13 +169,13 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
           case "_name" -> name = p.text();
           default -> throw unsupported(p, NAME, current, t);
         }
-      } else if (!t.isValue() && t != XContentParser.Token.VALUE_NULL) {
+      } else {
         throw unsupported(p, NAME, current, t);
       }
     }
     try {
       return new ModernBertHybridQueryBuilder(field, text, vectors).model(model).prefix(prefix).textField(textField)
-          .fusion(fusion.build()).innerHit(innerHits).boost(boost).queryName(name);
+          .fusion(RankFusion.of(fusion)).innerHit(innerHits).boost(boost).queryName(name);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
     }

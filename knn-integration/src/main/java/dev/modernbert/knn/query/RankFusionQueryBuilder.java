@@ -1,9 +1,13 @@
 package dev.modernbert.knn.query;
 
+import dev.modernbert.fusion.RankFusion;
+import dev.modernbert.fusion.ReciprocalRankFusionQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -84,7 +88,7 @@ public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusio
     float[] vector = null;
     String textField = null;
     String text = null;
-    ModernBertHybridQueryBuilder.FusionFields fusion = new ModernBertHybridQueryBuilder.FusionFields();
+    Map<String, Number> fusion = new HashMap<>();
     float boost = DEFAULT_BOOST;
     String name = null;
     String current = null;
@@ -100,7 +104,9 @@ public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusio
         for (int i = 0; i < vector.length; i++) {
           vector[i] = values.get(i);
         }
-      } else if (t.isValue() && !fusion.read(current, p)) {
+      } else if (t.isValue() && RankFusion.PARAMETERS.contains(current)) {
+        fusion.put(current, ModernBertHybridQueryBuilder.fusionParameter(p, NAME, current));
+      } else if (t.isValue()) {
         switch (current) {
           case "field" -> field = p.text();
           case "text_field" -> textField = p.text();
@@ -109,12 +115,12 @@ public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusio
           case "_name" -> name = p.text();
           default -> throw TextEmbeddingQueryBuilder.unsupported(p, NAME, current, t);
         }
-      } else if (!t.isValue()) {
+      } else {
         throw TextEmbeddingQueryBuilder.unsupported(p, NAME, current, t);
       }
     }
     try {
-      return new RankFusionQueryBuilder(field, vector, textField, text, fusion.build()).boost(boost).queryName(name);
+      return new RankFusionQueryBuilder(field, vector, textField, text, RankFusion.of(fusion)).boost(boost).queryName(name);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
     }

@@ -4,7 +4,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 
 import dev.modernbert.knn.query.ModernBertHybridQueryBuilder;
-import dev.modernbert.knn.query.RankFusion;
+import dev.modernbert.fusion.RankFusion;
 import org.apache.lucene.search.Query;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.index.query.BaseQueryRewriteContext;
@@ -77,6 +77,8 @@ public class ModernBertHybridQueryBuilderTests extends TextEmbeddingQueryTestCas
     assertRefused(",\"rank_constant\":0", "[rank_constant]");
     assertRefused(",\"knn_weight\":-1", "[knn_weight]");
     assertRefused(",\"knn_weight\":0,\"bm25_weight\":0", "both 0");
+    assertRefused(",\"knn_depth\":\"many\"", "[knn_depth] must be a number");
+    assertRefused(",\"bm25_depth\":10.5", "[bm25_depth] must be a whole number");
     assertRefused(",\"k\":10", "[k]");
     expectThrows(ParsingException.class, () -> parseQuery("{\"modernbert_hybrid\":{\"field\":\"" + NESTED_FIELD
         + "\"}}"));

@@ -1,4 +1,4 @@
-package dev.modernbert.knn.query;
+package dev.modernbert.fusion;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
@@ -147,5 +149,20 @@ class ReciprocalRankFusionQueryTest {
         .getMessage().contains("[knn_weight]"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> new RankFusion(1, 1, 60, 0, 0)).getMessage()
         .contains("both 0"));
+  }
+
+  @Test
+  void aQueryBodysParametersGiveTheFusionAndBack() {
+    RankFusion fusion = new RankFusion(30, 200, 5, 0.5f, 2f);
+    assertEquals(fusion, RankFusion.of(fusion.parameters()));
+    assertEquals(RankFusion.PARAMETERS, List.copyOf(fusion.parameters().keySet()));
+    assertEquals(RankFusion.DEFAULTS, RankFusion.of(Map.of()));
+    assertEquals(new RankFusion(100, 100, 60, 1f, 3f), RankFusion.of(Map.of("bm25_weight", 3)));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> RankFusion.of(Map.of("k", 3))).getMessage()
+        .contains("[k] is not a rank fusion parameter"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> RankFusion.of(Map.of("knn_depth", 10.5)))
+        .getMessage().contains("[knn_depth] must be a whole number"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> RankFusion.of(Map.of("bm25_depth", 1e12)))
+        .getMessage().contains("[bm25_depth] must be in"));
   }
 }

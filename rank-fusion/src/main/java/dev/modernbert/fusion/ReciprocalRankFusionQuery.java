@@ -1,4 +1,4 @@
-package dev.modernbert.knn.query;
+package dev.modernbert.fusion;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -11,12 +11,13 @@ import org.apache.lucene.search.TopDocs;
  * A vector query and a keyword query fused by reciprocal rank: rewriting runs each on the searcher for its depth
  * and becomes the {@link FusedDocsQuery} of the union, so the fusion sees the whole shard, not one segment.
  */
-final class ReciprocalRankFusionQuery extends Query {
+public final class ReciprocalRankFusionQuery extends Query {
   private final Query vector;
   private final Query keyword;
   private final RankFusion fusion;
 
-  ReciprocalRankFusionQuery(Query vector, Query keyword, RankFusion fusion) {
+  /** The fusion of the rankings of {@code vector} and {@code keyword} (each to its depth in {@code fusion}). */
+  public ReciprocalRankFusionQuery(Query vector, Query keyword, RankFusion fusion) {
     this.vector = vector;
     this.keyword = keyword;
     this.fusion = fusion;

@@ -1,7 +1,9 @@
-package dev.modernbert.knn.query;
+package dev.modernbert.fusion;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
@@ -19,6 +21,9 @@ public record RankFusion(int vectorDepth, int keywordDepth, int rankConstant, fl
   /** The deepest either side may search, as k-NN's own limit. */
   public static final int MAX_DEPTH = 10_000;
   public static final RankFusion DEFAULTS = new RankFusion(100, 100, 60, 1f, 1f);
+  /** The fusion's parameters as a query body names them. */
+  public static final List<String> PARAMETERS =
+      List.of("knn_depth", "bm25_depth", "rank_constant", "knn_weight", "bm25_weight");
 
   public RankFusion {
     requireDepth("knn_depth", vectorDepth);
@@ -43,6 +48,44 @@ public record RankFusion(int vectorDepth, int keywordDepth, int rankConstant, fl
     if (!(weight >= 0) || Float.isInfinite(weight)) {
       throw new IllegalArgumentException("[" + name + "] must be a finite number >= 0, got " + weight);
     }
+  }
+
+  /**
+   * The fusion a query body gives: {@code parameters} by their names in {@link #PARAMETERS}, the
+   * {@link #DEFAULTS} for those it leaves out.
+   *
+   * @throws IllegalArgumentException naming the parameter that is unknown, not a whole number where one is needed,
+   *     or out of range
+   */
+  public static RankFusion of(Map<String, ? extends Number> parameters) {
+    Map<String, Number> all = new HashMap<>(DEFAULTS.parameters());
+    parameters.forEach((name, value) -> {
+      if (!PARAMETERS.contains(name)) {
+        throw new IllegalArgumentException("[" + name + "] is not a rank fusion parameter; they are " + PARAMETERS);
+      }
+      all.put(name, value);
+    });
+    return new RankFusion(wholeNumber(all, "knn_depth"), wholeNumber(all, "bm25_depth"),
+        wholeNumber(all, "rank_constant"), all.get("knn_weight").floatValue(), all.get("bm25_weight").floatValue());
+  }
+
+  private static int wholeNumber(Map<String, Number> parameters, String name) {
+    double value = parameters.get(name).doubleValue();
+    if (value != Math.rint(value)) {
+      throw new IllegalArgumentException("[" + name + "] must be a whole number, got " + parameters.get(name));
+    }
+    return (int) value; // saturates: a number too large for an int is refused as out of range
+  }
+
+  /** This fusion's parameters by their names, in the order of {@link #PARAMETERS}, as a query body writes them. */
+  public Map<String, Number> parameters() {
+    Map<String, Number> p = new LinkedHashMap<>();
+    p.put("knn_depth", vectorDepth);
+    p.put("bm25_depth", keywordDepth);
+    p.put("rank_constant", rankConstant);
+    p.put("knn_weight", vectorWeight);
+    p.put("bm25_weight", keywordWeight);
+    return p;
   }
 
   /** One fused document: its score and its 1-based rank on each side (0 where that side did not find it). */

@@ -1,4 +1,4 @@
-package dev.modernbert.knn.query;
+package dev.modernbert.fusion;
 
 import java.util.Arrays;
 import java.util.Comparator;
