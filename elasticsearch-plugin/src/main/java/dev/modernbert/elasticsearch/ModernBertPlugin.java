@@ -6,8 +6,10 @@ import dev.modernbert.elasticsearch.nodes.ModelDownloadAction;
 import dev.modernbert.elasticsearch.nodes.NodeReportAction;
 import dev.modernbert.elasticsearch.nodes.TransportModelDownloadAction;
 import dev.modernbert.elasticsearch.nodes.TransportNodeReportAction;
+import dev.modernbert.elasticsearch.query.ModernBertHybridQueryBuilder;
 import dev.modernbert.elasticsearch.query.ModernBertKnnQueryBuilder;
 import dev.modernbert.elasticsearch.query.QueryVectors;
+import dev.modernbert.elasticsearch.query.RankFusionQueryBuilder;
 import dev.modernbert.elasticsearch.rest.RestEmbedAction;
 import dev.modernbert.elasticsearch.rest.RestMappingAction;
 import dev.modernbert.elasticsearch.rest.RestModelDownloadAction;
@@ -131,7 +133,10 @@ public final class ModernBertPlugin extends Plugin implements IngestPlugin, Acti
   public List<QuerySpec<?>> getQueries() {
     QueryVectors vectors = new QueryVectors(clusterService::get, queryEmbedder::get);
     return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, vectors),
-        p -> ModernBertKnnQueryBuilder.fromXContent(p, vectors)));
+        p -> ModernBertKnnQueryBuilder.fromXContent(p, vectors)),
+        new QuerySpec<>(ModernBertHybridQueryBuilder.NAME, in -> new ModernBertHybridQueryBuilder(in, vectors),
+            p -> ModernBertHybridQueryBuilder.fromXContent(p, vectors)),
+        new QuerySpec<>(RankFusionQueryBuilder.NAME, RankFusionQueryBuilder::new, RankFusionQueryBuilder::fromXContent));
   }
 
   @Override

@@ -1,116 +1,54 @@
 package dev.modernbert.elasticsearch.query;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.Objects;
-import java.util.function.Supplier;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.join.ScoreMode;
-import org.apache.lucene.util.SetOnce;
-import org.elasticsearch.TransportVersion;
-import org.elasticsearch.action.ActionListener;
-import org.elasticsearch.action.ResolvedIndices;
-import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.ParsingException;
-import org.elasticsearch.common.io.stream.BytesStreamOutput;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
-import org.elasticsearch.index.Index;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper.DenseVectorFieldType;
-import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.InnerHitBuilder;
-import org.elasticsearch.index.query.NestedQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
-import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
-import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
-import org.elasticsearch.search.internal.MaxClauseCountQueryVisitor;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 
 /**
- * {@code modernbert_knn}: semantic retrieval from query text, with the OpenSearch edition's options. On the
- * coordinating node the rewrite embeds {@code query_text} once, asynchronously (never on a search thread), through
- * the node's query cache; the vector travels to the shards, where the query becomes Elasticsearch's own {@code knn}
- * query on a {@code dense_vector} field. When the field lies inside a {@code nested} object, documents are scored by
- * their best passage and {@code inner_hits} returns the best passages (text and offsets, without the vector).
+ * {@code modernbert_knn}: semantic retrieval from query text, with the OpenSearch edition's options. The text is
+ * embedded on the coordinating node ({@link TextEmbeddingQueryBuilder}); on the shards the query becomes
+ * Elasticsearch's own {@code knn} query on a {@code dense_vector} field. When the field lies inside a {@code nested}
+ * object, documents are scored by their best passage and {@code inner_hits} returns the best passages (text and
+ * offsets, without the vector).
  *
  * <p>Scores are Elasticsearch's cosine scores, {@code (1 + cos) / 2}.
  */
-public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<ModernBertKnnQueryBuilder> {
+public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<ModernBertKnnQueryBuilder> {
   public static final String NAME = "modernbert_knn";
   public static final int DEFAULT_K = 10;
   /** Elasticsearch's limit on {@code k} and {@code num_candidates}. */
   public static final int MAX_CANDIDATES = 10_000;
 
-  private final QueryVectors vectors;
-  private final String field;
-  private final String queryText;
-  private String model;
-  private String prefix;
   private int k = DEFAULT_K;
   private Integer numCandidates;
   private QueryBuilder filter;
-  private InnerHitBuilder innerHits;
-  /** The embedded text: set by the coordinating node's rewrite, then sent to the shards. */
-  private float[] vector;
-  /** Between registering the embedding and its completion, on the coordinating node only. */
-  private Supplier<float[]> pendingVector;
 
   public ModernBertKnnQueryBuilder(String field, String queryText, QueryVectors vectors) {
-    if (field == null || field.isEmpty()) {
-      throw new IllegalArgumentException("[" + NAME + "] requires [field]");
-    }
-    if (queryText == null || queryText.isBlank()) {
-      throw new IllegalArgumentException("[" + NAME + "] requires a non-blank [query_text]");
-    }
-    this.field = field;
-    this.queryText = queryText;
-    this.vectors = vectors;
+    super(NAME, field, queryText, vectors);
   }
 
   public ModernBertKnnQueryBuilder(StreamInput in, QueryVectors vectors) throws IOException {
-    super(in);
-    this.vectors = vectors;
-    field = in.readString();
-    queryText = in.readString();
-    model = in.readOptionalString();
-    prefix = in.readOptionalString();
+    super(in, vectors);
     k = in.readVInt();
     numCandidates = in.readOptionalVInt();
     filter = in.readOptionalNamedWriteable(QueryBuilder.class);
-    innerHits = in.readOptionalWriteable(InnerHitBuilder::new);
-    vector = in.readBoolean() ? in.readFloatArray() : null;
   }
 
   @Override
-  protected void doWriteTo(StreamOutput out) throws IOException {
-    out.writeString(field);
-    out.writeString(queryText);
-    out.writeOptionalString(model);
-    out.writeOptionalString(prefix);
+  protected void writeOwnFields(StreamOutput out) throws IOException {
     out.writeVInt(k);
     out.writeOptionalVInt(numCandidates);
     out.writeOptionalNamedWriteable(filter);
-    out.writeOptionalWriteable(innerHits);
-    out.writeBoolean(vector != null);
-    if (vector != null) {
-      out.writeFloatArray(vector);
-    }
-  }
-
-  public ModernBertKnnQueryBuilder model(String model) {
-    this.model = model;
-    return this;
-  }
-
-  public ModernBertKnnQueryBuilder prefix(String prefix) {
-    this.prefix = prefix;
-    return this;
   }
 
   public ModernBertKnnQueryBuilder k(int k) {
@@ -137,158 +75,44 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
     return this;
   }
 
-  public ModernBertKnnQueryBuilder innerHit(InnerHitBuilder innerHits) {
-    this.innerHits = innerHits;
-    return this;
-  }
-
-  /** Sets the embedded text's vector, as the coordinating node does (for clients that embed themselves). */
-  public ModernBertKnnQueryBuilder vector(float[] vector) {
-    this.vector = vector == null ? null : vector.clone();
-    return this;
-  }
-
-  public String fieldName() {
-    return field;
-  }
-
-  public String queryText() {
-    return queryText;
-  }
-
-  /** The query vector once the coordinating node has embedded the text, else {@code null}. */
-  public float[] vector() {
-    return vector == null ? null : vector.clone();
-  }
-
   @Override
   public String getWriteableName() {
     return NAME;
   }
 
   @Override
-  public TransportVersion getMinimalSupportedVersion() {
-    return TransportVersion.zero();
-  }
-
-  /**
-   * On the coordinating node: the text's embedding, registered as an async action, then this query with its vector
-   * (a request that reaches a shard without one is embedded there the same way). On a shard with the vector: the
-   * query that runs. Other rewrites (can-match, inner hits) leave it as it is.
-   */
-  @Override
-  protected QueryBuilder doRewrite(QueryRewriteContext context) {
-    SearchExecutionContext shard = context.convertToSearchExecutionContext();
-    if (vector != null) {
-      return shard != null ? shardQuery(shard) : this;
-    }
-    if (pendingVector != null) {
-      float[] v = pendingVector.get();
-      return v == null ? this : copy().vector(v);
-    }
-    if (shard == null && (context.convertToIndexMetadataContext() != null
-        || context.convertToCoordinatorRewriteContext() != null || context.convertToInnerHitsRewriteContext() != null)) {
-      return this;
-    }
-    SetOnce<float[]> embedded = new SetOnce<>();
-    Map<Index, IndexMetadata> indices = searchedIndices(context, shard);
-    context.registerAsyncAction((client, listener) -> vectors.embed(field, model, queryText, prefix, indices,
-        ActionListener.wrap(v -> {
-          embedded.set(v);
-          listener.onResponse(null);
-        }, listener::onFailure)));
-    ModernBertKnnQueryBuilder pending = copy();
-    pending.pendingVector = embedded::get;
-    return pending;
-  }
-
-  /** The indices whose pipelines and mappings name the default model: the shard's, or those the search names. */
-  private static Map<Index, IndexMetadata> searchedIndices(QueryRewriteContext context, SearchExecutionContext shard) {
-    if (shard != null) {
-      IndexMetadata md = shard.getIndexSettings().getIndexMetadata();
-      return Map.of(md.getIndex(), md);
-    }
-    ResolvedIndices resolved = context.getResolvedIndices();
-    return resolved == null ? Map.of() : resolved.getConcreteLocalIndicesMetadata();
+  protected ModernBertKnnQueryBuilder withVector(float[] v) {
+    return copyShared(new ModernBertKnnQueryBuilder(field, queryText, vectors()).k(k).numCandidates(numCandidates)
+        .knnFilter(filter), v);
   }
 
   /** On a shard, with the vector known: the {@code knn} query, inside a {@code nested} query for passages. */
-  private QueryBuilder shardQuery(SearchExecutionContext shard) {
-    requireDenseVector(shard.getFieldType(field));
+  @Override
+  protected QueryBuilder shardQuery(SearchExecutionContext shard) {
+    requireDenseVector(NAME, field, shard.getFieldType(field), vector.length);
     KnnVectorQueryBuilder knn = new KnnVectorQueryBuilder(field, vector, k, numCandidates, null, null, null);
     if (filter != null) {
       knn.addFilterQuery(filter);
     }
-    String path = shard.nestedLookup().getNestedParent(field);
-    if (path == null) {
-      if (innerHits != null) {
-        throw new IllegalArgumentException("[" + NAME + "] [inner_hits] needs [field] inside a nested field, but ["
-            + field + "] is not");
-      }
-      return knn.boost(boost).queryName(queryName);
-    }
-    NestedQueryBuilder nested = new NestedQueryBuilder(path, knn, ScoreMode.Max);
-    if (innerHits != null) {
-      nested.innerHit(passages(path));
-    }
-    return nested.boost(boost).queryName(queryName);
+    return overPassages(knn, shard.nestedLookup().getNestedParent(field));
   }
 
-  private void requireDenseVector(MappedFieldType type) {
+  /** Refuses a field that is not a {@code dense_vector} of the model's dimension, naming the query and the field. */
+  static void requireDenseVector(String query, String field, MappedFieldType type, int dimension) {
     if (!(type instanceof DenseVectorFieldType dense)) {
-      throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] must be a dense_vector field, but it is "
-          + (type == null ? "not mapped" : "of type [" + type.typeName() + "]"));
+      throw new IllegalArgumentException("[" + query + "] field [" + field + "] must be a dense_vector field, but it "
+          + "is " + (type == null ? "not mapped" : "of type [" + type.typeName() + "]"));
     }
-    if (dense.getVectorDimensions() != vector.length) {
-      throw new IllegalArgumentException("[" + NAME + "] field [" + field + "] has " + dense.getVectorDimensions()
-          + " dimensions, but the model's vectors have " + vector.length);
+    if (dense.getVectorDimensions() != dimension) {
+      throw new IllegalArgumentException("[" + query + "] field [" + field + "] has " + dense.getVectorDimensions()
+          + " dimensions, but the model's vectors have " + dimension);
     }
-  }
-
-  /** The user's inner_hits, by default without the passage vectors: passages are for reading, not for k-NN. */
-  private InnerHitBuilder passages(String path) {
-    InnerHitBuilder ih = copyOf(innerHits);
-    if (ih.getFetchSourceContext() == null) {
-      ih.setFetchSourceContext(FetchSourceContext.of(true, null, new String[] {field}));
-    }
-    if (ih.getName() == null) {
-      ih.setName(path);
-    }
-    return ih;
-  }
-
-  /** A private copy: shards on one node may share this builder, so the user's object is never changed. */
-  private static InnerHitBuilder copyOf(InnerHitBuilder ih) {
-    try (BytesStreamOutput out = new BytesStreamOutput()) {
-      ih.writeTo(out);
-      return new InnerHitBuilder(out.bytes().streamInput());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private ModernBertKnnQueryBuilder copy() {
-    ModernBertKnnQueryBuilder c = new ModernBertKnnQueryBuilder(field, queryText, vectors).model(model).prefix(prefix)
-        .k(k).numCandidates(numCandidates).knnFilter(filter).innerHit(innerHits).vector(vector);
-    return c.boost(boost).queryName(queryName);
-  }
-
-  @Override
-  protected Query doToQuery(SearchExecutionContext context, MaxClauseCountQueryVisitor visitor) {
-    throw new IllegalStateException("[" + NAME + "] must be rewritten before it is run");
   }
 
   @Override
   protected void doXContent(XContentBuilder b, Params params) throws IOException {
     b.startObject(NAME);
-    b.field("field", field);
-    b.field("query_text", queryText);
-    if (model != null) {
-      b.field("model", model);
-    }
-    if (prefix != null) {
-      b.field("prefix", prefix);
-    }
+    sharedXContent(b);
     b.field("k", k);
     if (numCandidates != null) {
       b.field("num_candidates", numCandidates);
@@ -296,10 +120,7 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
     if (filter != null) {
       b.field("filter", filter);
     }
-    if (innerHits != null) {
-      b.field("inner_hits", innerHits, params);
-    }
-    printBoostAndQueryName(b);
+    closingXContent(b, params);
     b.endObject();
   }
 
@@ -333,10 +154,10 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
           case "num_candidates" -> numCandidates = t == XContentParser.Token.VALUE_NULL ? null : p.intValue();
           case "boost" -> boost = p.floatValue();
           case "_name" -> name = p.text();
-          default -> throw unsupported(p, current, t);
+          default -> throw unsupported(p, NAME, current, t);
         }
       } else {
-        throw unsupported(p, current, t);
+        throw unsupported(p, NAME, current, t);
       }
     }
     try {
@@ -351,21 +172,14 @@ public final class ModernBertKnnQueryBuilder extends AbstractQueryBuilder<Modern
     }
   }
 
-  private static ParsingException unsupported(XContentParser p, String field, XContentParser.Token t) {
-    return new ParsingException(p.getTokenLocation(), "[" + NAME + "] does not support [" + field + "]"
-        + (t.isValue() || t == XContentParser.Token.VALUE_NULL ? "" : " as " + t));
-  }
-
   @Override
   protected boolean doEquals(ModernBertKnnQueryBuilder o) {
-    return field.equals(o.field) && queryText.equals(o.queryText) && Objects.equals(model, o.model)
-        && Objects.equals(prefix, o.prefix) && k == o.k && Objects.equals(numCandidates, o.numCandidates)
-        && Objects.equals(filter, o.filter) && Objects.equals(innerHits, o.innerHits)
-        && Arrays.equals(vector, o.vector);
+    return sharedEquals(o) && k == o.k && Objects.equals(numCandidates, o.numCandidates)
+        && Objects.equals(filter, o.filter);
   }
 
   @Override
   protected int doHashCode() {
-    return Objects.hash(field, queryText, model, prefix, k, numCandidates, filter, innerHits, Arrays.hashCode(vector));
+    return Objects.hash(sharedHashCode(), k, numCandidates, filter);
   }
 }

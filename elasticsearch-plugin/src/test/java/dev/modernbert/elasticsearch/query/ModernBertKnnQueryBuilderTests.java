@@ -3,71 +3,23 @@ package dev.modernbert.elasticsearch.query;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.instanceOf;
 
-import dev.modernbert.inference.query.QueryEmbedder;
-import dev.modernbert.inference.query.QueryVectorCache;
-import dev.modernbert.inference.registry.InferenceServices;
 import dev.modernbert.inference.testing.TestModels;
 import java.io.IOException;
-import java.util.Collection;
-import java.util.List;
 import org.apache.lucene.search.Query;
 import org.elasticsearch.common.ParsingException;
-import org.elasticsearch.common.compress.CompressedXContent;
-import org.elasticsearch.index.mapper.MapperService;
 import org.elasticsearch.index.query.InnerHitBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.QueryRewriteContext;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.index.query.TermQueryBuilder;
 import org.elasticsearch.index.search.ESToParentBlockJoinQuery;
-import org.elasticsearch.plugins.Plugin;
-import org.elasticsearch.plugins.SearchPlugin;
-import org.elasticsearch.test.AbstractQueryTestCase;
-import org.junit.BeforeClass;
 
 /**
  * {@code modernbert_knn} on Elasticsearch's query test harness: random queries round-trip through JSON and the
  * wire; the rewrite embeds the text with a real (random-weight) model and produces Elasticsearch's knn query —
  * inside a nested query, parents scored by their best passage, for a field inside a nested object.
  */
-public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<ModernBertKnnQueryBuilder> {
-  private static final String NESTED_FIELD = "chunks.embedding";
-  private static final String FLAT_FIELD = "doc_vector";
-  private static QueryEmbedder embedder;
-  private static int dimension;
-  /** Embeds with the real engine; the tests name the model (the default model needs a cluster's pipelines). */
-  private static final QueryVectors VECTORS = new QueryVectors(() -> null, () -> embedder);
-
-  /** Registers the query as the plugin does, over {@link #VECTORS}. */
-  public static final class QueryPlugin extends Plugin implements SearchPlugin {
-    @Override
-    public List<QuerySpec<?>> getQueries() {
-      return List.of(new QuerySpec<>(ModernBertKnnQueryBuilder.NAME, in -> new ModernBertKnnQueryBuilder(in, VECTORS),
-          p -> ModernBertKnnQueryBuilder.fromXContent(p, VECTORS)));
-    }
-  }
-
-  @BeforeClass
-  public static void randomModel() throws IOException {
-    InferenceServices services = TestModels.services(createTempDir(), Runnable::run, 1_000_000);
-    dimension = services.registry().describe(TestModels.MODEL).hiddenSize();
-    embedder = new QueryEmbedder(services, new QueryVectorCache(100));
-  }
-
-  @Override
-  protected Collection<Class<? extends Plugin>> getPlugins() {
-    return List.of(QueryPlugin.class);
-  }
-
-  @Override
-  protected void initializeAdditionalMappings(MapperService mapperService) throws IOException {
-    String vector = "{\"type\":\"dense_vector\",\"dims\":" + dimension + ",\"index\":true,\"similarity\":\"cosine\","
-        + "\"index_options\":{\"type\":\"hnsw\"}}";
-    mapperService.merge("_doc", new CompressedXContent("{\"properties\":{\"chunks\":{\"type\":\"nested\","
-        + "\"properties\":{\"text\":{\"type\":\"text\"},\"embedding\":" + vector + "}},\"" + FLAT_FIELD + "\":" + vector
-        + "}}"), MapperService.MergeReason.MAPPING_UPDATE);
-  }
-
+public class ModernBertKnnQueryBuilderTests extends TextEmbeddingQueryTestCase<ModernBertKnnQueryBuilder> {
   @Override
   protected ModernBertKnnQueryBuilder doCreateTestQueryBuilder() {
     boolean nested = randomBoolean();
@@ -106,14 +58,6 @@ public class ModernBertKnnQueryBuilderTests extends AbstractQueryTestCase<Modern
     } else {
       assertThat(query.getClass().getName(), containsString("Knn"));
     }
-  }
-
-  /** Without its rewrite (which embeds the text) the query cannot run. */
-  @Override
-  public void testMustRewrite() throws IOException {
-    SearchExecutionContext context = createSearchExecutionContext();
-    IllegalStateException e = expectThrows(IllegalStateException.class, () -> createTestQueryBuilder().toQuery(context));
-    assertThat(e.getMessage(), containsString("must be rewritten"));
   }
 
   public void testRewriteEmbedsTheTextWithTheModelsQueryPrefix() throws Exception {

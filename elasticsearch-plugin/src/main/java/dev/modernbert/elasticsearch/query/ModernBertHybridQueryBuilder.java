@@ -1,0 +1,161 @@
+package dev.modernbert.elasticsearch.query;
+
+import dev.modernbert.fusion.RankFusion;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.index.mapper.MappedFieldType;
+import org.elasticsearch.index.query.InnerHitBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+
+/**
+ * {@code modernbert_hybrid}: the passages ranked by meaning and by keyword, fused, as on the OpenSearch edition.
+ * The text is embedded as for {@code modernbert_knn}; on each shard the passages' vectors ({@code field}, a
+ * {@code dense_vector}, Elasticsearch's {@code knn}) and their text ({@code text_field}, BM25 with the field's
+ * analyzer, e.g. {@code modernbert_ja}) each rank the shard's passages to their depth, and reciprocal rank fusion
+ * ({@link RankFusion}) merges the two rankings. When the field lies inside a {@code nested} path, documents are
+ * scored by their best passage and {@code inner_hits} returns the best passages. The fusion runs per shard: with one
+ * shard it is the fusion of the index's rankings. Needs no {@code rrf} retriever (no x-pack).
+ */
+public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilder<ModernBertHybridQueryBuilder> {
+  public static final String NAME = "modernbert_hybrid";
+
+  private String textField;
+  private RankFusion fusion = RankFusion.DEFAULTS;
+
+  public ModernBertHybridQueryBuilder(String field, String queryText, QueryVectors vectors) {
+    super(NAME, field, queryText, vectors);
+  }
+
+  public ModernBertHybridQueryBuilder(StreamInput in, QueryVectors vectors) throws IOException {
+    super(in, vectors);
+    textField = in.readOptionalString();
+    fusion = RankFusionQueryBuilder.readFusion(in);
+  }
+
+  @Override
+  protected void writeOwnFields(StreamOutput out) throws IOException {
+    out.writeOptionalString(textField);
+    RankFusionQueryBuilder.writeFusion(out, fusion);
+  }
+
+  /** The text field ranked by BM25; by default the {@code text} of the passages that hold {@code field}. */
+  public ModernBertHybridQueryBuilder textField(String textField) {
+    this.textField = textField;
+    return this;
+  }
+
+  public ModernBertHybridQueryBuilder fusion(RankFusion fusion) {
+    this.fusion = Objects.requireNonNull(fusion);
+    return this;
+  }
+
+  @Override
+  public String getWriteableName() {
+    return NAME;
+  }
+
+  @Override
+  protected ModernBertHybridQueryBuilder withVector(float[] v) {
+    return copyShared(new ModernBertHybridQueryBuilder(field, queryText, vectors()).textField(textField)
+        .fusion(fusion), v);
+  }
+
+  @Override
+  protected QueryBuilder shardQuery(SearchExecutionContext shard) {
+    ModernBertKnnQueryBuilder.requireDenseVector(NAME, field, shard.getFieldType(field), vector.length);
+    String path = shard.nestedLookup().getNestedParent(field);
+    String text = textField(path, shard);
+    return overPassages(new RankFusionQueryBuilder(field, vector, text, queryText, fusion), path);
+  }
+
+  /** The text field to rank by BM25, checked: a text field of this index, beside the vectors in their passages. */
+  private String textField(String path, SearchExecutionContext shard) {
+    String text = textField != null ? textField : path != null ? path + ".text" : null;
+    if (text == null) {
+      throw new IllegalArgumentException("[" + NAME + "] needs [text_field] when [field] is not inside a nested field");
+    }
+    MappedFieldType type = shard.getFieldType(text);
+    if (type == null || !type.typeName().equals("text")) {
+      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be a text field of index ["
+          + shard.index().getName() + "], but it is " + (type == null ? "not mapped" : "of type " + type.typeName()));
+    }
+    if (!Objects.equals(path, shard.nestedLookup().getNestedParent(text))) {
+      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be "
+          + (path == null ? "outside nested fields, as [" + field + "] is," : "inside [" + path
+              + "], the nested passages that hold [" + field + "],") + " so that each is ranked by its own text");
+    }
+    return text;
+  }
+
+  @Override
+  protected void doXContent(XContentBuilder b, Params params) throws IOException {
+    b.startObject(NAME);
+    sharedXContent(b);
+    if (textField != null) {
+      b.field("text_field", textField);
+    }
+    RankFusionQueryBuilder.fusionXContent(b, fusion);
+    closingXContent(b, params);
+    b.endObject();
+  }
+
+  /** Parses the query's JSON body (the object inside {@code "modernbert_hybrid"}). */
+  public static ModernBertHybridQueryBuilder fromXContent(XContentParser p, QueryVectors vectors) throws IOException {
+    String field = null;
+    String text = null;
+    String model = null;
+    String prefix = null;
+    String textField = null;
+    Map<String, Number> fusion = new HashMap<>();
+    InnerHitBuilder innerHits = null;
+    float boost = DEFAULT_BOOST;
+    String name = null;
+    String current = null;
+    for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
+      if (t == XContentParser.Token.FIELD_NAME) {
+        current = p.currentName();
+      } else if (t == XContentParser.Token.START_OBJECT && "inner_hits".equals(current)) {
+        innerHits = InnerHitBuilder.fromXContent(p);
+      } else if (t.isValue() && RankFusion.PARAMETERS.contains(current)) {
+        fusion.put(current, RankFusionQueryBuilder.fusionParameter(p, NAME, current));
+      } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
+        switch (current) {
+          case "field" -> field = p.text();
+          case "query_text" -> text = p.text();
+          case "model" -> model = p.textOrNull();
+          case "prefix" -> prefix = p.textOrNull();
+          case "text_field" -> textField = p.textOrNull();
+          case "boost" -> boost = p.floatValue();
+          case "_name" -> name = p.text();
+          default -> throw unsupported(p, NAME, current, t);
+        }
+      } else {
+        throw unsupported(p, NAME, current, t);
+      }
+    }
+    try {
+      return new ModernBertHybridQueryBuilder(field, text, vectors).model(model).prefix(prefix).textField(textField)
+          .fusion(RankFusion.of(fusion)).innerHit(innerHits).boost(boost).queryName(name);
+    } catch (IllegalArgumentException e) {
+      throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  protected boolean doEquals(ModernBertHybridQueryBuilder o) {
+    return sharedEquals(o) && Objects.equals(textField, o.textField) && fusion.equals(o.fusion);
+  }
+
+  @Override
+  protected int doHashCode() {
+    return Objects.hash(sharedHashCode(), textField, fusion);
+  }
+}

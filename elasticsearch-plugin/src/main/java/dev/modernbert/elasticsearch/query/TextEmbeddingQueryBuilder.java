@@ -1,0 +1,279 @@
+package dev.modernbert.elasticsearch.query;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.join.ScoreMode;
+import org.apache.lucene.util.SetOnce;
+import org.elasticsearch.TransportVersion;
+import org.elasticsearch.action.ActionListener;
+import org.elasticsearch.action.ResolvedIndices;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
+import org.elasticsearch.common.ParsingException;
+import org.elasticsearch.common.io.stream.BytesStreamOutput;
+import org.elasticsearch.common.io.stream.StreamInput;
+import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.index.Index;
+import org.elasticsearch.index.query.AbstractQueryBuilder;
+import org.elasticsearch.index.query.InnerHitBuilder;
+import org.elasticsearch.index.query.NestedQueryBuilder;
+import org.elasticsearch.index.query.QueryBuilder;
+import org.elasticsearch.index.query.QueryRewriteContext;
+import org.elasticsearch.index.query.SearchExecutionContext;
+import org.elasticsearch.search.fetch.subphase.FetchSourceContext;
+import org.elasticsearch.search.internal.MaxClauseCountQueryVisitor;
+import org.elasticsearch.xcontent.ToXContent;
+import org.elasticsearch.xcontent.XContentBuilder;
+import org.elasticsearch.xcontent.XContentParser;
+
+/**
+ * A query whose text becomes a vector: on the coordinating node the rewrite embeds {@code query_text} once,
+ * asynchronously (never on a search thread), through the node's query cache; the vector travels to the shards (a
+ * request that reaches a shard without it is embedded there the same way), where the subclass turns it into the
+ * query that runs. Shared by {@code modernbert_knn} and {@code modernbert_hybrid}: the vector field, the text, the
+ * model and prefix, the passages ({@code inner_hits}) of a field inside a {@code nested} object.
+ */
+public abstract class TextEmbeddingQueryBuilder<Q extends TextEmbeddingQueryBuilder<Q>> extends AbstractQueryBuilder<Q> {
+  private final QueryVectors vectors;
+  protected final String field;
+  protected final String queryText;
+  protected String model;
+  protected String prefix;
+  protected InnerHitBuilder innerHits;
+  /** The embedded text: set by the coordinating node's rewrite, then sent to the shards. */
+  protected float[] vector;
+  /** Between registering the embedding and its completion, on the coordinating node only. */
+  private Supplier<float[]> pendingVector;
+
+  protected TextEmbeddingQueryBuilder(String name, String field, String queryText, QueryVectors vectors) {
+    if (field == null || field.isEmpty()) {
+      throw new IllegalArgumentException("[" + name + "] requires [field]");
+    }
+    if (queryText == null || queryText.isBlank()) {
+      throw new IllegalArgumentException("[" + name + "] requires a non-blank [query_text]");
+    }
+    this.field = field;
+    this.queryText = queryText;
+    this.vectors = vectors;
+  }
+
+  protected TextEmbeddingQueryBuilder(StreamInput in, QueryVectors vectors) throws IOException {
+    super(in);
+    this.vectors = vectors;
+    field = in.readString();
+    queryText = in.readString();
+    model = in.readOptionalString();
+    prefix = in.readOptionalString();
+    innerHits = in.readOptionalWriteable(InnerHitBuilder::new);
+    vector = in.readBoolean() ? in.readFloatArray() : null;
+  }
+
+  @Override
+  protected final void doWriteTo(StreamOutput out) throws IOException {
+    out.writeString(field);
+    out.writeString(queryText);
+    out.writeOptionalString(model);
+    out.writeOptionalString(prefix);
+    out.writeOptionalWriteable(innerHits);
+    out.writeBoolean(vector != null);
+    if (vector != null) {
+      out.writeFloatArray(vector);
+    }
+    writeOwnFields(out);
+  }
+
+  /** Writes the subclass's own fields, after the shared ones (its stream constructor reads them back). */
+  protected abstract void writeOwnFields(StreamOutput out) throws IOException;
+
+  /** A copy of this query with {@code vector} as its embedded text. */
+  protected abstract Q withVector(float[] vector);
+
+  /** On a shard, with the vector known: the query that runs. */
+  protected abstract QueryBuilder shardQuery(SearchExecutionContext shard);
+
+  @SuppressWarnings("unchecked")
+  private Q self() {
+    return (Q) this;
+  }
+
+  public Q model(String model) {
+    this.model = model;
+    return self();
+  }
+
+  public Q prefix(String prefix) {
+    this.prefix = prefix;
+    return self();
+  }
+
+  public Q innerHit(InnerHitBuilder innerHits) {
+    this.innerHits = innerHits;
+    return self();
+  }
+
+  /** Sets the embedded text's vector, as the coordinating node does (for clients that embed themselves). */
+  public Q vector(float[] vector) {
+    this.vector = vector == null ? null : vector.clone();
+    return self();
+  }
+
+  public String fieldName() {
+    return field;
+  }
+
+  public String queryText() {
+    return queryText;
+  }
+
+  /** The query vector once the coordinating node has embedded the text, else {@code null}. */
+  public float[] vector() {
+    return vector == null ? null : vector.clone();
+  }
+
+  @Override
+  public TransportVersion getMinimalSupportedVersion() {
+    return TransportVersion.zero();
+  }
+
+  /**
+   * On the coordinating node: the text's embedding, registered as an async action, then this query with its vector
+   * (a request that reaches a shard without one is embedded there the same way). On a shard with the vector: the
+   * query that runs. Other rewrites (can-match, inner hits) leave it as it is.
+   */
+  @Override
+  protected final QueryBuilder doRewrite(QueryRewriteContext context) {
+    SearchExecutionContext shard = context.convertToSearchExecutionContext();
+    if (vector != null) {
+      return shard != null ? shardQuery(shard) : this;
+    }
+    if (pendingVector != null) {
+      float[] v = pendingVector.get();
+      return v == null ? this : withVector(v);
+    }
+    if (shard == null && (context.convertToIndexMetadataContext() != null
+        || context.convertToCoordinatorRewriteContext() != null || context.convertToInnerHitsRewriteContext() != null)) {
+      return this;
+    }
+    SetOnce<float[]> embedded = new SetOnce<>();
+    Map<Index, IndexMetadata> indices = searchedIndices(context, shard);
+    context.registerAsyncAction((client, listener) -> vectors.embed(field, model, queryText, prefix, indices,
+        ActionListener.wrap(v -> {
+          embedded.set(v);
+          listener.onResponse(null);
+        }, listener::onFailure)));
+    Q pending = withVector(null);
+    ((TextEmbeddingQueryBuilder<?>) pending).pendingVector = embedded::get;
+    return pending;
+  }
+
+  /** The indices whose pipelines and mappings name the default model: the shard's, or those the search names. */
+  private static Map<Index, IndexMetadata> searchedIndices(QueryRewriteContext context, SearchExecutionContext shard) {
+    if (shard != null) {
+      IndexMetadata md = shard.getIndexSettings().getIndexMetadata();
+      return Map.of(md.getIndex(), md);
+    }
+    ResolvedIndices resolved = context.getResolvedIndices();
+    return resolved == null ? Map.of() : resolved.getConcreteLocalIndicesMetadata();
+  }
+
+  /** The vector source, for copies. */
+  protected final QueryVectors vectors() {
+    return vectors;
+  }
+
+  /** Copies the shared settings and {@code vector} onto {@code copy}. */
+  protected final Q copyShared(Q copy, float[] vector) {
+    TextEmbeddingQueryBuilder<?> c = copy;
+    c.model = model;
+    c.prefix = prefix;
+    c.innerHits = innerHits;
+    c.vector = vector;
+    return copy.boost(boost).queryName(queryName);
+  }
+
+  /**
+   * {@code perPassage} as the query that runs, with this query's boost and name: itself for a field outside nested
+   * objects, else a {@code nested} query that scores each document by its best passage and returns the passages as
+   * inner hits when asked. {@code inner_hits} for a field outside nested objects is refused: there are no passages.
+   */
+  protected final QueryBuilder overPassages(QueryBuilder perPassage, String path) {
+    if (path == null) {
+      if (innerHits != null) {
+        throw new IllegalArgumentException("[" + getWriteableName() + "] [inner_hits] needs [field] inside a nested "
+            + "field, but [" + field + "] is not");
+      }
+      return perPassage.boost(boost).queryName(queryName);
+    }
+    NestedQueryBuilder nested = new NestedQueryBuilder(path, perPassage, ScoreMode.Max);
+    if (innerHits != null) {
+      nested.innerHit(passages(path));
+    }
+    return nested.boost(boost).queryName(queryName);
+  }
+
+  /** The user's inner_hits, by default without the passage vectors: passages are for reading, not for k-NN. */
+  private InnerHitBuilder passages(String path) {
+    InnerHitBuilder ih = copyOf(innerHits);
+    if (ih.getFetchSourceContext() == null) {
+      ih.setFetchSourceContext(FetchSourceContext.of(true, null, new String[] {field}));
+    }
+    if (ih.getName() == null) {
+      ih.setName(path);
+    }
+    return ih;
+  }
+
+  /** A private copy: shards on one node may share this builder, so the user's object is never changed. */
+  private static InnerHitBuilder copyOf(InnerHitBuilder ih) {
+    try (BytesStreamOutput out = new BytesStreamOutput()) {
+      ih.writeTo(out);
+      return new InnerHitBuilder(out.bytes().streamInput());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected final Query doToQuery(SearchExecutionContext context, MaxClauseCountQueryVisitor visitor) {
+    throw new IllegalStateException("[" + getWriteableName() + "] must be rewritten before it is run");
+  }
+
+  /** Writes {@code field}, {@code query_text}, {@code model} and {@code prefix} into the query's object. */
+  protected final void sharedXContent(XContentBuilder b) throws IOException {
+    b.field("field", field);
+    b.field("query_text", queryText);
+    if (model != null) {
+      b.field("model", model);
+    }
+    if (prefix != null) {
+      b.field("prefix", prefix);
+    }
+  }
+
+  /** Writes {@code inner_hits}, boost and name, which close the query's object. */
+  protected final void closingXContent(XContentBuilder b, ToXContent.Params params) throws IOException {
+    if (innerHits != null) {
+      b.field("inner_hits", innerHits, params);
+    }
+    printBoostAndQueryName(b);
+  }
+
+  /** A parser's refusal of a field it does not know, or of a value of the wrong kind. */
+  static ParsingException unsupported(XContentParser p, String query, String field, XContentParser.Token t) {
+    return new ParsingException(p.getTokenLocation(), "[" + query + "] does not support [" + field + "]"
+        + (t.isValue() || t == XContentParser.Token.VALUE_NULL ? "" : " as " + t));
+  }
+
+  protected final boolean sharedEquals(TextEmbeddingQueryBuilder<?> o) {
+    return field.equals(o.field) && queryText.equals(o.queryText) && Objects.equals(model, o.model)
+        && Objects.equals(prefix, o.prefix) && Objects.equals(innerHits, o.innerHits) && Arrays.equals(vector, o.vector);
+  }
+
+  protected final int sharedHashCode() {
+    return Objects.hash(field, queryText, model, prefix, innerHits, Arrays.hashCode(vector));
+  }
+}
