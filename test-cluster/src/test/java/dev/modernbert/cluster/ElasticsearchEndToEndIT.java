@@ -11,10 +11,12 @@ import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.EngineSettings;
 import dev.modernbert.inference.engine.LoadedModel;
 import dev.modernbert.inference.engine.TextEmbedder;
+import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * installed by {@code elasticsearch-plugin install}, security off): a random 30m-shape model ingests JSQuAD
  * paragraphs and long documents through {@code _bulk} with the recommended mapping; offsets reproduce the text,
  * vectors equal the CLI engine's, bad documents fail alone with their reason; {@code modernbert_knn} finds what
- * brute force over the stored passage vectors finds and returns the best passages; the analyzer is kuromoji.
+ * brute force over the stored passage vectors finds and returns the best passages; {@code modernbert_hybrid} fuses
+ * that ranking with BM25's over the passages; the analyzer is kuromoji.
  */
 class ElasticsearchEndToEndIT {
   private static final int PORT = 9460;
@@ -82,11 +85,12 @@ class ElasticsearchEndToEndIT {
     assertTrue(reason(items, "too-many-chunks").contains("max_chunks (1000)"), reason(items, "too-many-chunks"));
     assertTrue(reason(items, "missing").contains("field [body] is missing"), reason(items, "missing"));
 
-    List<float[]> passages = checkOffsetsAndVectors();
+    Map<String, List<float[]>> passages = checkOffsetsAndVectors();
     JsonNode stats = http.get("/_plugins/_modernbert/stats").body().path("nodes").elements().next();
     assertEquals(TEXTS.size(), stats.path("documents").asInt(), stats.toString());
     assertEquals(4, stats.path("failures").asInt(), stats.toString());
     queryFindsTheBruteForceBestPassage(passages);
+    hybridFusesTheVectorAndKeywordRankingsOfThePassages(passages);
   }
 
   /** The stored document with its vectors (Elasticsearch leaves them out of {@code _source} by default). */
@@ -96,12 +100,13 @@ class ElasticsearchEndToEndIT {
 
   /**
    * Every chunk's offsets tile and reproduce the source; sampled vectors equal the CLI engine's (cosine ≥ 0.99999).
-   * Returns every passage vector, in document order.
+   * Returns every document's passage vectors.
    */
-  private static List<float[]> checkOffsetsAndVectors() throws Exception {
+  private static Map<String, List<float[]>> checkOffsetsAndVectors() throws Exception {
     List<String> sampleTexts = new ArrayList<>();
     List<float[]> sampleVectors = new ArrayList<>();
-    List<float[]> all = new ArrayList<>();
+    Map<String, List<float[]>> all = new LinkedHashMap<>();
+    int count = 0;
     for (Map.Entry<String, String> e : TEXTS.entrySet()) {
       JsonNode chunks = doc(e.getKey()).path("body_chunks");
       assertTrue(chunks.size() > 0, e.getKey());
@@ -114,11 +119,11 @@ class ElasticsearchEndToEndIT {
         assertTrue(c.path("tokens").asInt() <= MAX_TOKENS);
         float[] v = VectorJson.floats(c.path("embedding"));
         assertEquals(256, v.length);
-        if (all.size() % 17 == 0) {
+        if (count++ % 17 == 0) {
           sampleTexts.add(c.path("text").asText());
           sampleVectors.add(v);
         }
-        all.add(v);
+        all.computeIfAbsent(e.getKey(), id -> new ArrayList<>()).add(v);
         expectedStart = end;
       }
       assertEquals(e.getValue().length(), expectedStart, e.getKey() + ": nothing dropped");
@@ -139,12 +144,11 @@ class ElasticsearchEndToEndIT {
    * {@code modernbert_knn} (model from the index's pipeline) scores the best document by its best passage, as brute
    * force over every stored passage vector does, and returns that passage with its offsets.
    */
-  private static void queryFindsTheBruteForceBestPassage(List<float[]> passages) throws Exception {
+  private static void queryFindsTheBruteForceBestPassage(Map<String, List<float[]>> passages) throws Exception {
     String question = "瑠璃色はどんな色？";
-    float[] q = VectorJson.floats(http.post("/_plugins/_modernbert/_embed", "{\"model\":\"" + MODEL
-        + "\",\"texts\":[\"" + question + "\"],\"prefix\":\"検索クエリ: \"}").ok("embed").body()
-        .path("embeddings").get(0).path("embedding"));
-    double best = passages.stream().mapToDouble(p -> Pooling.cosine(q, p)).max().orElseThrow();
+    float[] q = queryVector(question);
+    double best = passages.values().stream().flatMap(List::stream).mapToDouble(p -> Pooling.cosine(q, p)).max()
+        .orElseThrow();
     JsonNode hits = http.post("/docs/_search", "{\"_source\":false,\"query\":{\"modernbert_knn\":{"
         + "\"field\":\"body_chunks.embedding\",\"query_text\":\"" + question + "\",\"k\":5,\"num_candidates\":2000,"
         + "\"inner_hits\":{\"size\":1}}}}").ok("search").body().path("hits").path("hits");
@@ -166,5 +170,69 @@ class ElasticsearchEndToEndIT {
     List<String> terms = new ArrayList<>();
     tokens.forEach(t -> terms.add(t.path("token").asText()));
     assertEquals(List.of("関西", "国際", "空港"), terms.subList(0, 3), "kuromoji in search mode: " + terms);
+  }
+
+  private static float[] queryVector(String question) throws Exception {
+    return VectorJson.floats(http.post("/_plugins/_modernbert/_embed", "{\"model\":\"" + MODEL + "\",\"texts\":["
+        + JsonFiles.mapper().valueToTree(question) + "],\"prefix\":\"検索クエリ: \"}").ok("embed").body()
+        .path("embeddings").get(0).path("embedding"));
+  }
+
+  private static String hybrid(String text, String extra) {
+    return "{\"modernbert_hybrid\":{\"field\":\"body_chunks.embedding\",\"query_text\":" + JsonFiles.mapper()
+        .valueToTree(text) + extra + "}}";
+  }
+
+  private static List<String> top10(String query) throws Exception {
+    JsonNode hits = http.post("/docs/_search", "{\"size\":10,\"_source\":false,\"query\":" + query + "}")
+        .ok("search").body().path("hits").path("hits");
+    List<String> ids = new ArrayList<>();
+    hits.forEach(h -> ids.add(h.path("_id").asText()));
+    return ids;
+  }
+
+  /**
+   * {@code modernbert_hybrid} on the one-shard index: each side of the fusion alone ranks documents as its own query
+   * does — with the keyword weight 0, by their best passage's vector (brute force over the stored vectors); with the
+   * vector weight 0, as BM25 over the passages. Both together return the best passages, work under a bool filter and
+   * in {@code _explain}, and bad settings answer 400.
+   */
+  private static void hybridFusesTheVectorAndKeywordRankingsOfThePassages(Map<String, List<float[]>> passages)
+      throws Exception {
+    String question = "川の長さはどれくらいですか";
+    float[] q = queryVector(question);
+    List<String> expected = passages.entrySet().stream()
+        .sorted(Comparator.comparingDouble((Map.Entry<String, List<float[]>> e) -> -e.getValue().stream()
+            .mapToDouble(p -> Pooling.cosine(q, p)).max().orElseThrow()))
+        .limit(10).map(Map.Entry::getKey).toList();
+    assertEquals(expected, top10(hybrid(question, ",\"bm25_weight\":0,\"knn_depth\":10000")), "by vector alone");
+    List<String> bm25 = top10("{\"nested\":{\"path\":\"body_chunks\",\"score_mode\":\"max\",\"query\":{\"match\":"
+        + "{\"body_chunks.text\":" + JsonFiles.mapper().valueToTree(question) + "}}}}");
+    assertTrue(bm25.size() >= 5, "the question's words are in several documents: " + bm25);
+    assertEquals(bm25, top10(hybrid(question, ",\"knn_weight\":0,\"bm25_depth\":10000")), "by keyword alone");
+
+    List<String> allowed = List.of(bm25.get(1), bm25.get(3), expected.get(2), "p7", "p8", "p9", "long1");
+    JsonNode both = http.post("/docs/_search", "{\"size\":5,\"_source\":false,\"query\":{\"bool\":{\"must\":"
+        + hybrid(question, ",\"inner_hits\":{\"size\":2}") + ",\"filter\":{\"ids\":{\"values\":"
+        + JsonFiles.mapper().valueToTree(allowed) + "}}}}}").ok("search").body().path("hits").path("hits");
+    assertTrue(both.size() >= 3, both.toString());
+    for (JsonNode h : both) {
+      assertTrue(allowed.contains(h.path("_id").asText()), "the filter holds: " + h.path("_id"));
+      JsonNode passage = h.path("inner_hits").path("body_chunks").path("hits").path("hits").get(0).path("_source");
+      String text = TEXTS.get(h.path("_id").asText());
+      assertEquals(text.substring(passage.path("start").asInt(), passage.path("end").asInt()),
+          passage.path("text").asText(), "the best passage with its offsets");
+      assertTrue(passage.path("embedding").isMissingNode(), "passages come without their vectors");
+    }
+    Http.Response explained = http.post("/docs/_explain/" + expected.get(0), "{\"query\":" + hybrid(question, "")
+        + "}");
+    assertEquals(200, explained.status(), explained.body().toString());
+    assertTrue(explained.body().path("matched").asBoolean(), explained.body().toString());
+    assertTrue(explained.body().toString().contains("reciprocal rank fusion"), explained.body().toString());
+    for (String bad : new String[] {",\"knn_depth\":0", ",\"rank_constant\":0", ",\"text_field\":\"body\"",
+        ",\"bm25_weight\":\"x\""}) {
+      Http.Response r = http.post("/docs/_search", "{\"query\":" + hybrid(question, bad) + "}");
+      assertEquals(400, r.status(), bad + ": " + r.body());
+    }
   }
 }

@@ -97,8 +97,8 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
     return overPassages(knn, shard.nestedLookup().getNestedParent(field));
   }
 
-  /** Refuses a field that is not a {@code dense_vector} of the model's dimension, naming the query and the field. */
-  static void requireDenseVector(String query, String field, MappedFieldType type, int dimension) {
+  /** The field as a {@code dense_vector} of the model's dimension; else refused, naming the query and the field. */
+  static DenseVectorFieldType requireDenseVector(String query, String field, MappedFieldType type, int dimension) {
     if (!(type instanceof DenseVectorFieldType dense)) {
       throw new IllegalArgumentException("[" + query + "] field [" + field + "] must be a dense_vector field, but it "
           + "is " + (type == null ? "not mapped" : "of type [" + type.typeName() + "]"));
@@ -107,6 +107,7 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
       throw new IllegalArgumentException("[" + query + "] field [" + field + "] has " + dense.getVectorDimensions()
           + " dimensions, but the model's vectors have " + dimension);
     }
+    return dense;
   }
 
   @Override

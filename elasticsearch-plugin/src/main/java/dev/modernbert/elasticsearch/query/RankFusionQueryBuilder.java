@@ -14,19 +14,21 @@ import org.elasticsearch.TransportVersion;
 import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
+import org.elasticsearch.index.IndexSettings;
+import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper.DenseVectorFieldType;
 import org.elasticsearch.index.query.AbstractQueryBuilder;
 import org.elasticsearch.index.query.MatchQueryBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.Rewriteable;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.internal.MaxClauseCountQueryVisitor;
-import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
+import org.elasticsearch.search.vectors.VectorData;
 import org.elasticsearch.xcontent.XContentBuilder;
 import org.elasticsearch.xcontent.XContentParser;
 
 /**
  * {@code modernbert_rank_fusion}: what {@code modernbert_hybrid} becomes on a shard, inside the {@code nested}
- * query of the passages, with the vector given: the passages ranked by their vector (Elasticsearch's {@code knn} on
+ * query of the passages, with the vector given: the passages ranked by their vector (Elasticsearch's k-NN search of
  * the {@code dense_vector} field) and by their text (BM25 {@code match}), fused by reciprocal rank. Registered like
  * any query, so that it crosses the wire; a client may also send it with a vector of its own.
  */
@@ -82,14 +84,26 @@ public final class RankFusionQueryBuilder extends AbstractQueryBuilder<RankFusio
     out.writeFloat(f.keywordWeight());
   }
 
-  /** Each side as Elasticsearch's own query, rewritten as the search would (the shard's k-NN options apply). */
+  /**
+   * The vector side is Elasticsearch's own k-NN query of the field (its normalization, quantized formats and
+   * rescoring apply) over the passages themselves: unlike the {@code knn} query inside {@code nested}, it does not
+   * keep only each document's best passage, so that every passage within the depth has a vector rank, as on the
+   * OpenSearch edition. Candidates as Elasticsearch's {@code knn} default: 1.5 × the depth, at most 10,000. The
+   * keyword side is a {@code match} query, rewritten as a search would.
+   */
   @Override
   protected Query doToQuery(SearchExecutionContext context, MaxClauseCountQueryVisitor visitor) throws IOException {
-    QueryBuilder byVector = new KnnVectorQueryBuilder(vectorField, vector, fusion.vectorDepth(), null, null, null,
-        null);
-    QueryBuilder byText = new MatchQueryBuilder(textField, text);
-    return new ReciprocalRankFusionQuery(Rewriteable.rewrite(byVector, context, true).toQuery(context, visitor),
-        Rewriteable.rewrite(byText, context, true).toQuery(context, visitor), fusion);
+    DenseVectorFieldType dense = ModernBertKnnQueryBuilder.requireDenseVector(NAME, vectorField,
+        context.getFieldType(vectorField), vector.length);
+    int depth = fusion.vectorDepth();
+    int candidates = Math.round(Math.min(1.5f * depth, ModernBertKnnQueryBuilder.MAX_CANDIDATES));
+    IndexSettings settings = context.getIndexSettings();
+    Query byVector = dense.createKnnQuery(VectorData.fromFloats(vector), depth, candidates, null, null, null, null,
+        null, settings.getHnswFilterHeuristic(), settings.getHnswEarlyTermination());
+    QueryBuilder byText = Rewriteable.rewrite(new MatchQueryBuilder(textField, text), context, true);
+    Query fused = new ReciprocalRankFusionQuery(byVector, byText.toQuery(context), fusion);
+    fused.visit(visitor); // the clause limit counts what runs, both sides included
+    return fused;
   }
 
   @Override
