@@ -80,9 +80,7 @@ final class QueryBenchmark {
     double[][] alone = timeAlternating(node, index, queryPrefix, questions.alone());
     report(rows, chunks, "k-NN only (vector given)", alone[0]);
     report(rows, chunks, "modernbert_knn, cached", alone[2]);
-    if (alone.length > 3) {
-      report(rows, chunks, "modernbert_hybrid, cached", alone[3]);
-    }
+    report(rows, chunks, "modernbert_hybrid, cached", alone[3]);
     report(rows, chunks, "modernbert_knn, cold", alone[1]);
     node.createIndex("load-" + chunks, "bench", body -> { });
     double[] busy = whileIngesting(http, "load-" + chunks, paragraphs,
@@ -98,7 +96,7 @@ final class QueryBenchmark {
   /**
    * For each question in turn, the milliseconds of the k-NN query with its vector given, of {@code modernbert_knn}
    * with its text (new to the node: {@code _embed} does not fill the query cache), of the same again (cached), and
-   * on OpenSearch of {@code modernbert_hybrid} with the same text (its vector cached: the fusion's own cost, BM25
+   * of {@code modernbert_hybrid} with the same text (its vector cached: the fusion's own cost, BM25
    * included). The given vectors are embedded with {@code queryPrefix}, the model's, as {@code modernbert_knn}
    * embeds its text.
    */
@@ -114,12 +112,8 @@ final class QueryBenchmark {
           .path("embeddings").get(0).path("embedding")));
     }
     List<String> text = questions.stream().map(q -> textQuery(model, q)).toList();
-    List<Searches> kinds = new ArrayList<>(List.of(new Searches(index, knn), new Searches(index, text),
-        new Searches(index, text)));
-    if (node.engine == SearchEngine.OPENSEARCH) {
-      kinds.add(new Searches(index, questions.stream().map(q -> hybridQuery(model, q)).toList()));
-    }
-    return inTurn(http, kinds);
+    return inTurn(http, List.of(new Searches(index, knn), new Searches(index, text), new Searches(index, text),
+        new Searches(index, questions.stream().map(q -> hybridQuery(model, q)).toList())));
   }
 
   /** One kind of search: the index it asks and its body for each question. */
