@@ -1,5 +1,6 @@
 package dev.modernbert.elasticsearch.query;
 
+import dev.modernbert.fusion.KeywordField;
 import dev.modernbert.fusion.RankFusion;
 import java.io.IOException;
 import java.util.HashMap;
@@ -71,28 +72,25 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
   @Override
   protected QueryBuilder shardQuery(SearchExecutionContext shard) {
     ModernBertKnnQueryBuilder.requireDenseVector(NAME, field, shard.getFieldType(field), vector.length);
-    String path = shard.nestedLookup().getNestedParent(field);
-    String text = textField(path, shard);
-    return overPassages(new RankFusionQueryBuilder(field, vector, text, queryText, fusion), path);
-  }
+    String text = KeywordField.resolve(NAME, field, textField, new KeywordField.Mapping() {
+      @Override
+      public String index() {
+        return shard.index().getName();
+      }
 
-  /** The text field to rank by BM25, checked: a text field of this index, beside the vectors in their passages. */
-  private String textField(String path, SearchExecutionContext shard) {
-    String text = textField != null ? textField : path != null ? path + ".text" : null;
-    if (text == null) {
-      throw new IllegalArgumentException("[" + NAME + "] needs [text_field] when [field] is not inside a nested field");
-    }
-    MappedFieldType type = shard.getFieldType(text);
-    if (type == null || !type.typeName().equals("text")) {
-      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be a text field of index ["
-          + shard.index().getName() + "], but it is " + (type == null ? "not mapped" : "of type " + type.typeName()));
-    }
-    if (!Objects.equals(path, shard.nestedLookup().getNestedParent(text))) {
-      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be "
-          + (path == null ? "outside nested fields, as [" + field + "] is," : "inside [" + path
-              + "], the nested passages that hold [" + field + "],") + " so that each is ranked by its own text");
-    }
-    return text;
+      @Override
+      public String typeName(String name) {
+        MappedFieldType type = shard.getFieldType(name);
+        return type == null ? null : type.typeName();
+      }
+
+      @Override
+      public String nestedPath(String name) {
+        return shard.nestedLookup().getNestedParent(name);
+      }
+    });
+    return overPassages(new RankFusionQueryBuilder(field, vector, text, queryText, fusion),
+        shard.nestedLookup().getNestedParent(field));
   }
 
   @Override

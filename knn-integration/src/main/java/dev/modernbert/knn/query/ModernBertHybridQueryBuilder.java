@@ -1,5 +1,6 @@
 package dev.modernbert.knn.query;
 
+import dev.modernbert.fusion.KeywordField;
 import dev.modernbert.fusion.RankFusion;
 import dev.modernbert.knn.mapping.VectorFieldMappings;
 import java.io.IOException;
@@ -103,27 +104,24 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
   @Override
   protected QueryBuilder shardQuery(QueryShardContext shard) {
     VectorFieldMappings.requireLuceneVector(field, shard.fieldMapper(field), vector.length);
-    String path = nestedPath(shard);
-    String text = textField(path, shard);
-    return overPassages(new RankFusionQueryBuilder(field, vector, text, queryText, fusion), path);
-  }
+    String text = KeywordField.resolve(NAME, field, textField, new KeywordField.Mapping() {
+      @Override
+      public String index() {
+        return shard.index().getName();
+      }
 
-  /** The text field to rank by BM25, checked: a text field of this index, beside the vectors in their passages. */
-  private String textField(String path, QueryShardContext shard) {
-    String text = textField != null ? textField : path != null ? path + ".text" : null;
-    if (text == null) {
-      throw new IllegalArgumentException("[" + NAME + "] needs [text_field] when [field] is not inside a nested field");
-    }
-    MappedFieldType type = shard.fieldMapper(text);
-    if (type == null || !type.typeName().equals("text")) {
-      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be a text field of index ["
-          + shard.index().getName() + "], but it is " + (type == null ? "not mapped" : "of type " + type.typeName()));
-    }
-    if (path != null && !text.startsWith(path + ".")) {
-      throw new IllegalArgumentException("[" + NAME + "] [text_field] [" + text + "] must be inside [" + path
-          + "], the nested passages that hold [" + field + "], so that each passage is ranked by its own text");
-    }
-    return text;
+      @Override
+      public String typeName(String name) {
+        MappedFieldType type = shard.fieldMapper(name);
+        return type == null ? null : type.typeName();
+      }
+
+      @Override
+      public String nestedPath(String name) {
+        return ModernBertHybridQueryBuilder.this.nestedPath(name, shard);
+      }
+    });
+    return overPassages(new RankFusionQueryBuilder(field, vector, text, queryText, fusion), nestedPath(field, shard));
   }
 
   @Override

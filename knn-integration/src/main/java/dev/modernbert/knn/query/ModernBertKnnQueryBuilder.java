@@ -167,7 +167,7 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
     if (minScore != null) {
       knn = new FunctionScoreQueryBuilder(knn).setMinScore(minScore);
     }
-    String path = nestedPath(shard);
+    String path = nestedPath(field, shard);
     return overPassages(knn, path);
   }
 

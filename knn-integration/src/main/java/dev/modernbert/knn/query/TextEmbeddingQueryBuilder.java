@@ -161,17 +161,17 @@ public abstract class TextEmbeddingQueryBuilder<Q extends TextEmbeddingQueryBuil
     return copy.boost(boost()).queryName(queryName());
   }
 
-  /** The nested object holding {@code field}, or {@code null}; more than one nested level is refused. */
-  protected final String nestedPath(QueryShardContext shard) {
+  /** The nested object holding {@code name}, or {@code null}; more than one nested level is refused. */
+  protected final String nestedPath(String name, QueryShardContext shard) {
     String path = null;
-    for (int dot = field.lastIndexOf('.'); dot > 0; dot = field.lastIndexOf('.', dot - 1)) {
-      ObjectMapper parent = shard.getObjectMapper(field.substring(0, dot));
+    for (int dot = name.lastIndexOf('.'); dot > 0; dot = name.lastIndexOf('.', dot - 1)) {
+      ObjectMapper parent = shard.getObjectMapper(name.substring(0, dot));
       if (parent != null && parent.nested().isNested()) {
         if (path != null) {
-          throw new IllegalArgumentException("[" + getWriteableName() + "] field [" + field + "] is inside more than "
-              + "one nested level ([" + field.substring(0, dot) + "] and [" + path + "]); only one is supported");
+          throw new IllegalArgumentException("[" + getWriteableName() + "] field [" + name + "] is inside more than "
+              + "one nested level ([" + name.substring(0, dot) + "] and [" + path + "]); only one is supported");
         }
-        path = field.substring(0, dot);
+        path = name.substring(0, dot);
       }
     }
     return path;
