@@ -10,7 +10,6 @@ import org.elasticsearch.common.ParsingException;
 import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.mapper.MappedFieldType;
-import org.elasticsearch.index.query.InnerHitBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -107,41 +106,26 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
 
   /** Parses the query's JSON body (the object inside {@code "modernbert_hybrid"}). */
   public static ModernBertHybridQueryBuilder fromXContent(XContentParser p, QueryVectors vectors) throws IOException {
-    String field = null;
-    String text = null;
-    String model = null;
-    String prefix = null;
+    SharedFields shared = new SharedFields();
     String textField = null;
     Map<String, Number> fusion = new HashMap<>();
-    InnerHitBuilder innerHits = null;
-    float boost = DEFAULT_BOOST;
-    String name = null;
     String current = null;
     for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
       if (t == XContentParser.Token.FIELD_NAME) {
         current = p.currentName();
-      } else if (t == XContentParser.Token.START_OBJECT && "inner_hits".equals(current)) {
-        innerHits = InnerHitBuilder.fromXContent(p);
+      } else if (shared.read(current, p, t)) {
+        continue;
       } else if (t.isValue() && RankFusion.PARAMETERS.contains(current)) {
         fusion.put(current, RankFusionQueryBuilder.fusionParameter(p, NAME, current));
-      } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
-        switch (current) {
-          case "field" -> field = p.text();
-          case "query_text" -> text = p.text();
-          case "model" -> model = p.textOrNull();
-          case "prefix" -> prefix = p.textOrNull();
-          case "text_field" -> textField = p.textOrNull();
-          case "boost" -> boost = p.floatValue();
-          case "_name" -> name = p.text();
-          default -> throw unsupported(p, NAME, current, t);
-        }
+      } else if ((t.isValue() || t == XContentParser.Token.VALUE_NULL) && "text_field".equals(current)) {
+        textField = p.textOrNull();
       } else {
         throw unsupported(p, NAME, current, t);
       }
     }
     try {
-      return new ModernBertHybridQueryBuilder(field, text, vectors).model(model).prefix(prefix).textField(textField)
-          .fusion(RankFusion.of(fusion)).innerHit(innerHits).boost(boost).queryName(name);
+      return shared.applyTo(new ModernBertHybridQueryBuilder(shared.field(), shared.queryText(), vectors))
+          .textField(textField).fusion(RankFusion.of(fusion));
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
     }

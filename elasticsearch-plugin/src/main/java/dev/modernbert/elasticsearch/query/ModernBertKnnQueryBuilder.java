@@ -7,7 +7,6 @@ import org.elasticsearch.common.io.stream.StreamInput;
 import org.elasticsearch.common.io.stream.StreamOutput;
 import org.elasticsearch.index.mapper.MappedFieldType;
 import org.elasticsearch.index.mapper.vectors.DenseVectorFieldMapper.DenseVectorFieldType;
-import org.elasticsearch.index.query.InnerHitBuilder;
 import org.elasticsearch.index.query.QueryBuilder;
 import org.elasticsearch.index.query.SearchExecutionContext;
 import org.elasticsearch.search.vectors.KnnVectorQueryBuilder;
@@ -127,34 +126,22 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
 
   /** Parses the query's JSON body (the object inside {@code "modernbert_knn"}). */
   public static ModernBertKnnQueryBuilder fromXContent(XContentParser p, QueryVectors vectors) throws IOException {
-    String field = null;
-    String text = null;
-    String model = null;
-    String prefix = null;
+    SharedFields shared = new SharedFields();
     Integer k = null;
     Integer numCandidates = null;
     QueryBuilder filter = null;
-    InnerHitBuilder innerHits = null;
-    float boost = DEFAULT_BOOST;
-    String name = null;
     String current = null;
     for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
       if (t == XContentParser.Token.FIELD_NAME) {
         current = p.currentName();
+      } else if (shared.read(current, p, t)) {
+        continue;
       } else if (t == XContentParser.Token.START_OBJECT && "filter".equals(current)) {
         filter = parseInnerQueryBuilder(p);
-      } else if (t == XContentParser.Token.START_OBJECT && "inner_hits".equals(current)) {
-        innerHits = InnerHitBuilder.fromXContent(p);
       } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
         switch (current) {
-          case "field" -> field = p.text();
-          case "query_text" -> text = p.text();
-          case "model" -> model = p.textOrNull();
-          case "prefix" -> prefix = p.textOrNull();
           case "k" -> k = p.intValue();
           case "num_candidates" -> numCandidates = t == XContentParser.Token.VALUE_NULL ? null : p.intValue();
-          case "boost" -> boost = p.floatValue();
-          case "_name" -> name = p.text();
           default -> throw unsupported(p, NAME, current, t);
         }
       } else {
@@ -162,12 +149,9 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
       }
     }
     try {
-      ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(field, text, vectors).model(model).prefix(prefix)
-          .numCandidates(numCandidates).knnFilter(filter).innerHit(innerHits);
-      if (k != null) {
-        q.k(k);
-      }
-      return q.boost(boost).queryName(name);
+      ModernBertKnnQueryBuilder q = shared.applyTo(new ModernBertKnnQueryBuilder(shared.field(), shared.queryText(),
+          vectors)).numCandidates(numCandidates).knnFilter(filter);
+      return k == null ? q : q.k(k);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), e.getMessage(), e);
     }

@@ -262,6 +262,53 @@ public abstract class TextEmbeddingQueryBuilder<Q extends TextEmbeddingQueryBuil
     printBoostAndQueryName(b);
   }
 
+  /** What every text-embedding query's body holds, as its parser reads it; each query parses its own fields. */
+  protected static final class SharedFields {
+    private String field;
+    private String queryText;
+    private String model;
+    private String prefix;
+    private InnerHitBuilder innerHits;
+    private float boost = DEFAULT_BOOST;
+    private String name;
+
+    /** Reads the value of {@code current} when it is one of the shared fields; says whether it was. */
+    public boolean read(String current, XContentParser p, XContentParser.Token t) throws IOException {
+      if (t == XContentParser.Token.START_OBJECT && "inner_hits".equals(current)) {
+        innerHits = InnerHitBuilder.fromXContent(p);
+        return true;
+      }
+      if (!t.isValue() && t != XContentParser.Token.VALUE_NULL) {
+        return false;
+      }
+      switch (current) {
+        case "field" -> field = p.text();
+        case "query_text" -> queryText = p.text();
+        case "model" -> model = p.textOrNull();
+        case "prefix" -> prefix = p.textOrNull();
+        case "boost" -> boost = p.floatValue();
+        case "_name" -> name = p.text();
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    public String field() {
+      return field;
+    }
+
+    public String queryText() {
+      return queryText;
+    }
+
+    /** {@code q} with the shared settings read. */
+    public <Q extends TextEmbeddingQueryBuilder<Q>> Q applyTo(Q q) {
+      return q.model(model).prefix(prefix).innerHit(innerHits).boost(boost).queryName(name);
+    }
+  }
+
   /** A parser's refusal of a field it does not know, or of a value of the wrong kind. */
   static ParsingException unsupported(XContentParser p, String query, String field, XContentParser.Token t) {
     return new ParsingException(p.getTokenLocation(), "[" + query + "] does not support [" + field + "]"

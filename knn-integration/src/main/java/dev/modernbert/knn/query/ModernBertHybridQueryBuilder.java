@@ -8,14 +8,12 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.lucene.search.Query;
-import org.opensearch.core.ParseField;
 import org.opensearch.core.common.ParsingException;
 import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
 import org.opensearch.index.mapper.MappedFieldType;
-import org.opensearch.index.query.InnerHitBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryShardContext;
 
@@ -31,7 +29,6 @@ import org.opensearch.index.query.QueryShardContext;
 public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilder<ModernBertHybridQueryBuilder> {
   public static final String NAME = "modernbert_hybrid";
 
-  private static final ParseField INNER_HITS = new ParseField("inner_hits");
 
   private String textField;
   private RankFusion fusion = RankFusion.DEFAULTS;
@@ -139,41 +136,26 @@ public final class ModernBertHybridQueryBuilder extends TextEmbeddingQueryBuilde
   /** Parses the query's JSON body (the object inside {@code "modernbert_hybrid"}). */
   public static ModernBertHybridQueryBuilder fromXContent(XContentParser p, QueryVectorSource vectors)
       throws IOException {
-    String field = null;
-    String text = null;
-    String model = null;
-    String prefix = null;
+    SharedFields shared = new SharedFields();
     String textField = null;
     Map<String, Number> fusion = new HashMap<>();
-    InnerHitBuilder innerHits = null;
-    float boost = DEFAULT_BOOST;
-    String name = null;
     String current = null;
     for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
       if (t == XContentParser.Token.FIELD_NAME) {
         current = p.currentName();
-      } else if (t == XContentParser.Token.START_OBJECT && INNER_HITS.match(current, p.getDeprecationHandler())) {
-        innerHits = InnerHitBuilder.fromXContent(p);
+      } else if (shared.read(current, p, t)) {
+        continue;
       } else if (t.isValue() && RankFusion.PARAMETERS.contains(current)) {
         fusion.put(current, fusionParameter(p, NAME, current));
-      } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
-        switch (current) {
-          case "field" -> field = p.text();
-          case "query_text" -> text = p.text();
-          case "model" -> model = p.textOrNull();
-          case "prefix" -> prefix = p.textOrNull();
-          case "text_field" -> textField = p.textOrNull();
-          case "boost" -> boost = p.floatValue();
-          case "_name" -> name = p.text();
-          default -> throw unsupported(p, NAME, current, t);
-        }
+      } else if ((t.isValue() || t == XContentParser.Token.VALUE_NULL) && "text_field".equals(current)) {
+        textField = p.textOrNull();
       } else {
         throw unsupported(p, NAME, current, t);
       }
     }
     try {
-      return new ModernBertHybridQueryBuilder(field, text, vectors).model(model).prefix(prefix).textField(textField)
-          .fusion(RankFusion.of(fusion)).innerHit(innerHits).boost(boost).queryName(name);
+      return shared.applyTo(new ModernBertHybridQueryBuilder(shared.field(), shared.queryText(), vectors))
+          .textField(textField).fusion(RankFusion.of(fusion));
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), "[" + NAME + "] " + e.getMessage(), e);
     }

@@ -10,7 +10,6 @@ import org.opensearch.core.common.io.stream.StreamInput;
 import org.opensearch.core.common.io.stream.StreamOutput;
 import org.opensearch.core.xcontent.XContentBuilder;
 import org.opensearch.core.xcontent.XContentParser;
-import org.opensearch.index.query.InnerHitBuilder;
 import org.opensearch.index.query.QueryBuilder;
 import org.opensearch.index.query.QueryShardContext;
 import org.opensearch.index.query.functionscore.FunctionScoreQueryBuilder;
@@ -29,7 +28,6 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
   public static final int DEFAULT_K = 10;
 
   private static final ParseField FILTER = new ParseField("filter");
-  private static final ParseField INNER_HITS = new ParseField("inner_hits");
 
   private int k = DEFAULT_K;
   private QueryBuilder filter;
@@ -101,34 +99,22 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
 
   /** Parses the query's JSON body (the object inside {@code "modernbert_knn"}). */
   public static ModernBertKnnQueryBuilder fromXContent(XContentParser p, QueryVectorSource vectors) throws IOException {
-    String field = null;
-    String text = null;
-    String model = null;
+    SharedFields shared = new SharedFields();
     Integer k = null;
     QueryBuilder filter = null;
     Float minScore = null;
-    String prefix = null;
-    InnerHitBuilder innerHits = null;
-    float boost = DEFAULT_BOOST;
-    String name = null;
     String current = null;
     for (XContentParser.Token t = p.nextToken(); t != XContentParser.Token.END_OBJECT; t = p.nextToken()) {
       if (t == XContentParser.Token.FIELD_NAME) {
         current = p.currentName();
+      } else if (shared.read(current, p, t)) {
+        continue;
       } else if (t == XContentParser.Token.START_OBJECT && FILTER.match(current, p.getDeprecationHandler())) {
         filter = parseInnerQueryBuilder(p);
-      } else if (t == XContentParser.Token.START_OBJECT && INNER_HITS.match(current, p.getDeprecationHandler())) {
-        innerHits = InnerHitBuilder.fromXContent(p);
       } else if (t.isValue() || t == XContentParser.Token.VALUE_NULL) {
         switch (current) {
-          case "field" -> field = p.text();
-          case "query_text" -> text = p.text();
-          case "model" -> model = p.textOrNull();
           case "k" -> k = p.intValue();
           case "min_score" -> minScore = t == XContentParser.Token.VALUE_NULL ? null : p.floatValue();
-          case "prefix" -> prefix = p.textOrNull();
-          case "boost" -> boost = p.floatValue();
-          case "_name" -> name = p.text();
           default -> throw unsupported(p, NAME, current, t);
         }
       } else {
@@ -136,13 +122,9 @@ public final class ModernBertKnnQueryBuilder extends TextEmbeddingQueryBuilder<M
       }
     }
     try {
-      ModernBertKnnQueryBuilder q = new ModernBertKnnQueryBuilder(field, text, vectors).model(model).knnFilter(filter)
-          .minScore(minScore).prefix(prefix).innerHit(innerHits);
-      if (k != null) {
-        q.k(k);
-      }
-      q.boost(boost).queryName(name);
-      return q;
+      ModernBertKnnQueryBuilder q = shared.applyTo(new ModernBertKnnQueryBuilder(shared.field(), shared.queryText(),
+          vectors)).knnFilter(filter).minScore(minScore);
+      return k == null ? q : q.k(k);
     } catch (IllegalArgumentException e) {
       throw new ParsingException(p.getTokenLocation(), e.getMessage(), e);
     }
