@@ -6,6 +6,7 @@ import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 
 /**
  * A vector query and a keyword query fused by reciprocal rank: rewriting runs each on the searcher for its depth
@@ -26,7 +27,9 @@ public final class ReciprocalRankFusionQuery extends Query {
   @Override
   public Query rewrite(IndexSearcher searcher) throws IOException {
     TopDocs v = searcher.search(vector, fusion.vectorDepth());
-    TopDocs k = searcher.search(keyword, fusion.keywordDepth());
+    // only the best documents count, not how many match: scoring may skip blocks that cannot reach them (WAND)
+    int depth = fusion.keywordDepth();
+    TopDocs k = searcher.search(keyword, new TopScoreDocCollectorManager(depth, depth));
     return new FusedDocsQuery(searcher.getIndexReader().getContext().id(), fusion.fuse(v, k), toString());
   }
 
