@@ -11,6 +11,7 @@ import dev.modernbert.tools.bench.ModelFlops;
 import dev.modernbert.tools.bench.Stats;
 import dev.modernbert.tools.cli.Args;
 import dev.modernbert.inference.corpus.JsquadCorpus;
+import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.model.JsonFiles;
 import dev.modernbert.inference.model.ModelFolder;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code ./modernbert bench vs-neural [--shape 30m] [--docs 1145] [--long-docs 3] [--queries 200] [--rounds 3]
- * [--clients 4]}: this plugin and OpenSearch's own ml-commons + neural-search on one node, serving the same
+ * [--clients 4] [--quantization none|int8]}: this plugin (its linear layers in int8 with {@code --quantization int8},
+ * saved as {@code vs-neural-int8}) and OpenSearch's own ml-commons + neural-search (fp32) on one node, serving the same
  * random-weight model — ours from the checkpoint, theirs from this project's ONNX export of it
  * ({@code --attention full}, pooling left to ml-commons). Same documents through {@code modernbert_embedding} and
  * through {@code text_embedding} (long documents also through {@code text_chunking} + {@code text_embedding}); the
@@ -67,12 +70,17 @@ final class VsNeuralBenchmark {
    * paragraphs, all by default), ingest rounds and concurrent clients; {@code given}: the options as typed.
    */
   private record Options(String shape, int docs, int longDocs, int queries, int rounds, int clients,
-      String given) {
+      Quantization quantization, String given) {
     static Options parse(List<String> argv) {
-      Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "queries", "rounds", "clients");
+      Args a = ClusterMain.options(argv, "shape", "docs", "long-docs", "queries", "rounds", "clients", "quantization");
       return new Options(a.get("shape", "30m"), a.intValue("docs", Integer.MAX_VALUE, 1),
           a.intValue("long-docs", 3, 1), a.intValue("queries", 200, 1), a.intValue("rounds", 3, 1),
-          a.intValue("clients", 4, 2), a.given("shape"));
+          a.intValue("clients", 4, 2), Quantization.parse(a.get("quantization", "none")), a.given("shape"));
+    }
+
+    /** The results' name: {@code vs-neural}, or {@code vs-neural-int8} when this plugin runs int8. */
+    String resultName() {
+      return quantization == Quantization.NONE ? "vs-neural" : "vs-neural-" + quantization.id();
     }
   }
 
@@ -81,14 +89,18 @@ final class VsNeuralBenchmark {
     JsquadCorpus corpus = JsquadCorpus.read(JsquadCorpus.locate());
     ObjectNode report = JsonFiles.mapper().createObjectNode().put("shape", o.shape())
         .put("machine", Machine.describe()).put("incumbent", "ml-commons + neural-search 3.6.0.0 (ONNX Runtime 1.16.3, one text per model call)");
+    report.put("quantization", o.quantization().id());
+    Map<String, String> settings = new HashMap<>(Incumbent.nodeSettings());
+    settings.put("plugins.modernbert.quantization", o.quantization().id());
     try (BenchNode node = BenchNode.start(o.shape(), "vs-neural", Incumbent.artifacts(ClusterMain.artifacts()),
-        Incumbent::prefillPytorch, Incumbent.nodeSettings())) {
+        Incumbent::prefillPytorch, settings)) {
       compare(node, corpus, o, report);
     }
-    Path png = BenchNode.resultFile("vs-neural", o.shape(), "png");
-    BarChart.write(png, "modernbert-search vs ml-commons + neural-search (" + o.shape() + ", "
+    Path png = BenchNode.resultFile(o.resultName(), o.shape(), "png");
+    BarChart.write(png, "modernbert-search" + (o.quantization() == Quantization.NONE ? "" : " (" + o.quantization().id()
+        + ")") + " vs ml-commons + neural-search (" + o.shape() + ", "
         + report.get("machine").asText() + ")", OURS, THEIRS, panels((ArrayNode) report.get("results")));
-    BenchNode.save("vs-neural", o.shape(), o.given(),
+    BenchNode.save("vs-neural", o.resultName(), o.shape(), o.given(),
         "one node, same model; advantage = how many times better " + OURS + " is", report, png);
     return 0;
   }
