@@ -170,6 +170,7 @@ class ElasticsearchEndToEndIT {
     List<String> terms = new ArrayList<>();
     tokens.forEach(t -> terms.add(t.path("token").asText()));
     assertEquals(List.of("関西", "国際", "空港"), terms.subList(0, 3), "kuromoji in search mode: " + terms);
+    EndToEnd.unknownAnalyzerIsRefused(http);
   }
 
   private static float[] queryVector(String question) throws Exception {

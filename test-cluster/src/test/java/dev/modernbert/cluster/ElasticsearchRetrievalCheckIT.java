@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * cost: the same passages in an index whose {@code dense_vector}s keep Elasticsearch's default
  * {@code index_options} (quantized: {@code bbq_hnsw} at bge's 512 dimensions, rescored with the float vectors)
  * against the recommended float {@code hnsw}. Printed for BENCHMARKS.md; the quantized default must keep the recall
- * of floats within a point and a half.
+ * of floats within a point.
  */
 class ElasticsearchRetrievalCheckIT extends HybridRetrievalCheck {
   private static final String DEFAULT_OPTIONS_INDEX = "jsquad-default-options";
@@ -51,9 +51,9 @@ class ElasticsearchRetrievalCheckIT extends HybridRetrievalCheck {
       System.out.printf("retrieval quality (elasticsearch): %s Recall@10 %.3f MRR@10 %.3f (%d questions)%n", kinds[k],
           found[k] / questions.size(), reciprocalRank[k] / questions.size(), questions.size());
     }
-    // measured: 0.854 float; bbq_hnsw 0.845-0.855 over four runs (its graph differs from run to run; rescoring 3×
-    // the candidates with the float vectors recovers most of what the quantization loses)
-    assertEquals(found[0], found[1], 0.015 * questions.size(), "bbq_hnsw against float hnsw, questions found");
+    // measured on the merged index: 0.854 float, 0.853 bbq_hnsw in two runs (rescoring 3× the candidates with the
+    // float vectors recovers what the quantization loses); unmerged, five runs read 0.826-0.855
+    assertEquals(found[0], found[1], 0.01 * questions.size(), "bbq_hnsw against float hnsw, questions found");
   }
 
   /**
@@ -85,5 +85,8 @@ class ElasticsearchRetrievalCheckIT extends HybridRetrievalCheck {
     }
     assertEquals(corpus.paragraphs().size(), copied);
     http.post("/" + DEFAULT_OPTIONS_INDEX + "/_refresh", "{}");
+    // one segment, one graph: how the copy's bulks happened to be cut into segments moved its recall by 3 points
+    Http.Response merged = http.post("/" + DEFAULT_OPTIONS_INDEX + "/_forcemerge?max_num_segments=1", null);
+    assertEquals(200, merged.status(), merged.body().toString());
   }
 }

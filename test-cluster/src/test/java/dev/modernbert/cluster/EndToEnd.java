@@ -1,5 +1,6 @@
 package dev.modernbert.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -77,5 +78,13 @@ final class EndToEnd {
     JsonNode item = items.get(id);
     assertTrue(item.path("status").asInt() >= 400, id + " should fail: " + item);
     return item.path("error").path("reason").asText() + " " + item.path("error").path("caused_by").path("reason").asText();
+  }
+
+  /** A mapping naming an analyzer the node does not have (a typo of the plugin's) is refused with 400, naming it. */
+  static void unknownAnalyzerIsRefused(Http http) throws IOException {
+    Http.Response r = http.put("/unknown-analyzer", "{\"mappings\":{\"properties\":{\"body\":{\"type\":\"text\","
+        + "\"analyzer\":\"modernbert_jp\"}}}}");
+    assertEquals(400, r.status(), r.body().toString());
+    assertTrue(r.body().toString().contains("modernbert_jp"), r.body().toString());
   }
 }

@@ -177,6 +177,7 @@ class SemanticSearchEndToEndIT {
     JsonNode mapping = http.get("/docs/_mapping").body().path("docs").path("mappings").path("properties");
     assertEquals("modernbert_ja", mapping.path("body_chunks").path("properties").path("text").path("analyzer").asText());
     assertEquals("modernbert_ja", mapping.path("body").path("analyzer").asText());
+    EndToEnd.unknownAnalyzerIsRefused(http);
 
     String passage = CHUNKS.get("d7").get(0).path("text").asText();
     String word = "";
