@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
 import dev.modernbert.inference.engine.Quantization;
+import dev.modernbert.inference.runtime.Int8ProductProbe;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,16 @@ class QuantizedRetrievalCheckIT extends RetrievalCheck {
   }
 
   @Test
-  void theNodeReportsInt8() throws Exception {
+  void theNodeReportsInt8AndItsWeightsWidth() throws Exception {
     Http.Response r = http.get("/_plugins/_modernbert/models");
     assertEquals(200, r.status(), r.body().toString());
     JsonNode nodes = r.body().path("nodes");
     assertEquals(1, nodes.size(), r.body().toString());
-    nodes.forEach(node -> assertEquals("int8", node.path("quantization").asText(), node.toString()));
+    String weights = Int8ProductProbe.exactWeights().description();
+    nodes.forEach(node -> {
+      assertEquals("int8", node.path("quantization").asText(), node.toString());
+      assertEquals(weights, node.path("int8_weights").asText(), "the width this CPU multiplies exactly: " + node);
+    });
   }
 
   @Test

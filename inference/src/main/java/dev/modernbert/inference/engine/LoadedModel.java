@@ -59,7 +59,8 @@ public final class LoadedModel implements AutoCloseable {
   /**
    * A session for the folder's graph: checkpoints compiled in fp16 where CUDA is tried and on the CPU in fp32, or
    * int8 when {@link EngineSettings#quantization()} asks — also when CUDA then fails to load, since fp32 is faster
-   * and exact there; exported graphs as they are, or on the CPU with their linear layers in int8.
+   * and exact there; exported graphs as they are, or on the CPU with their linear layers in int8. int8 weights
+   * have as many bits as this CPU multiplies exactly, unless the settings name a format.
    */
   private static OnnxSessions.Opened open(ModelFolder folder, EngineSettings s) throws IOException, OrtException {
     Path cache = s.cacheDir() != null ? s.cacheDir() : folder.dir().resolve(CompiledModelCache.DEFAULT_DIR);
@@ -68,11 +69,12 @@ public final class LoadedModel implements AutoCloseable {
       if (s.quantization() == Quantization.NONE) {
         return OnnxSessions.open(exported, s.device(), s.intraOpThreads());
       }
-      return OnnxSessions.open(() -> exported, () -> CompiledModelCache.quantizedExport(folder, cache), s.device(),
+      return OnnxSessions.open(() -> exported,
+          () -> CompiledModelCache.quantizedExport(folder, s.int8WeightsOnThisCpu(), cache), s.device(),
           s.intraOpThreads());
     }
     CompileOptions fp32 = new CompileOptions(s.attention(), folder.profile().pooling(), false);
-    CompileOptions cpu = s.quantization() == Quantization.INT8 ? fp32.withPrecision(CompileOptions.Precision.INT8)
+    CompileOptions cpu = s.quantization() == Quantization.INT8 ? fp32.withInt8Weights(s.int8WeightsOnThisCpu())
         : fp32;
     return OnnxSessions.open(
         () -> CompiledModelCache.graph(folder, fp32.withPrecision(CompileOptions.Precision.FP16), cache),

@@ -3,9 +3,9 @@ package dev.modernbert.inference.engine;
 import java.util.Locale;
 
 /**
- * How a model's weights are stored and multiplied on the CPU. {@code INT8} runs the linear layers in int8 (7-bit
- * weights per output channel, activations quantized per token at run time) and everything else in float32; on
- * CUDA the fp16 graph runs either way.
+ * How a model's weights are stored and multiplied on the CPU. {@code INT8} runs the linear layers in int8 (weights
+ * per output channel in as many bits, 7 or 8, as the CPU multiplies exactly; activations quantized per token at
+ * run time) and everything else in float32; on CUDA the fp16 graph runs either way.
  */
 public enum Quantization {
   NONE,

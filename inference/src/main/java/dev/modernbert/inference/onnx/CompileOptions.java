@@ -2,6 +2,7 @@ package dev.modernbert.inference.onnx;
 
 import dev.modernbert.inference.pooling.Pooling;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What the compiled graph computes besides the encoder itself.
@@ -18,9 +19,10 @@ import java.util.Locale;
  * @param packTokens whether the per-token layers run on the real tokens only, packed into one row, so padding
  *     costs attention alone ({@link TokenPacking}); a graph that is only ever given one text at a time gains
  *     nothing from it
+ * @param int8Weights how the weights of an {@link Precision#INT8} graph are stored
  */
 public record CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo,
-    Precision precision, boolean packTokens) {
+    Precision precision, boolean packTokens, Int8Weights int8Weights) {
   /** Up to this length masked full attention beats blocks on CPU (measured by {@code bench engine}). */
   public static final int DEFAULT_FULL_ATTENTION_UP_TO = 256;
 
@@ -39,23 +41,29 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
 
   /** fp32 options with packed tokens. */
   public CompileOptions(AttentionMode attention, Pooling pooling, boolean normalize, int fullAttentionUpTo) {
-    this(attention, pooling, normalize, fullAttentionUpTo, Precision.FP32, true);
+    this(attention, pooling, normalize, fullAttentionUpTo, Precision.FP32, true, Int8Weights.SIGNED_7_BIT);
   }
 
   public CompileOptions {
     if (fullAttentionUpTo < 0) {
       throw new IllegalArgumentException("fullAttentionUpTo must be ≥ 0, got " + fullAttentionUpTo);
     }
+    Objects.requireNonNull(int8Weights, "int8Weights");
   }
 
   /** These options in {@code p}. */
   public CompileOptions withPrecision(Precision p) {
-    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, p, packTokens);
+    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, p, packTokens, int8Weights);
+  }
+
+  /** These options in int8, with the weights stored as {@code weights}. */
+  public CompileOptions withInt8Weights(Int8Weights weights) {
+    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, Precision.INT8, packTokens, weights);
   }
 
   /** These options with the per-token layers on packed real tokens ({@code true}) or on every slot. */
   public CompileOptions withPackedTokens(boolean packed) {
-    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, precision, packed);
+    return new CompileOptions(attention, pooling, normalize, fullAttentionUpTo, precision, packed, int8Weights);
   }
 
   /** How local (sliding-window) layers are evaluated. */
@@ -79,6 +87,7 @@ public record CompileOptions(AttentionMode attention, Pooling pooling, boolean n
         + (pooling == null ? "unpooled" : pooling.name().toLowerCase(Locale.ROOT)) + (normalize ? "-l2" : "")
         + (attention == AttentionMode.BLOCKED && fullAttentionUpTo > 0 ? "-full" + fullAttentionUpTo : "")
         + (precision == Precision.FP32 ? "" : "-" + precision.name().toLowerCase(Locale.ROOT))
+        + (precision == Precision.INT8 ? int8Weights.key() : "")
         + (packTokens ? "-packed" : "");
   }
 }

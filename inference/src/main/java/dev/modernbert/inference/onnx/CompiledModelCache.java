@@ -49,12 +49,12 @@ public final class CompiledModelCache {
   }
 
   /**
-   * The int8 graph of an exported-ONNX {@code folder} ({@link ExportedGraphQuantizer}), written on first use;
-   * keyed by the quantizer's version and the folder's files.
+   * The int8 graph of an exported-ONNX {@code folder} ({@link ExportedGraphQuantizer}) with its weights stored
+   * as {@code weights}, written on first use; keyed by the quantizer's version, the format and the folder's files.
    */
-  public static Path quantizedExport(ModelFolder folder, Path cacheDir) throws IOException {
-    return entry(cacheDir, exportKey(folder), source(folder, "int8-export"),
-        dir -> ExportedGraphQuantizer.quantizeInto(folder, dir));
+  public static Path quantizedExport(ModelFolder folder, Int8Weights weights, Path cacheDir) throws IOException {
+    return entry(cacheDir, exportKey(folder, weights), source(folder, "int8-export" + weights.key()),
+        dir -> ExportedGraphQuantizer.quantizeInto(folder, weights, dir));
   }
 
   private static Path entry(Path cacheDir, String key, String source, GraphWriter writer) throws IOException {
@@ -124,9 +124,10 @@ public final class CompiledModelCache {
         n.equals("config.json") || n.endsWith(".safetensors") || n.equals("model.safetensors.index.json"));
   }
 
-  /** Hex SHA-256 over the compiler version and every regular file of an exported folder but the cache. */
-  private static String exportKey(ModelFolder folder) throws IOException {
-    return digest("modernbert-int8-export " + ModernBertGraphCompiler.VERSION, folder, n -> !n.startsWith("."));
+  /** Hex SHA-256 over the compiler version, the format and every regular file of an exported folder but the cache. */
+  private static String exportKey(ModelFolder folder, Int8Weights weights) throws IOException {
+    return digest("modernbert-int8-export " + ModernBertGraphCompiler.VERSION + weights.key(), folder,
+        n -> !n.startsWith("."));
   }
 
   private static String digest(String header, ModelFolder folder, Predicate<String> names) throws IOException {

@@ -35,17 +35,22 @@ final class ExportedGraphQuantizer {
   private static final long MIN_OPSET = 10;
 
   private final Path folder;
+  private final Int8Weights weights;
   private final Map<String, TensorProto> initializers = new HashMap<>();
   private final Map<String, Integer> uses = new HashMap<>();
 
-  private ExportedGraphQuantizer(Path folder, GraphProto graph) {
+  private ExportedGraphQuantizer(Path folder, Int8Weights weights, GraphProto graph) {
     this.folder = folder;
+    this.weights = weights;
     graph.getInitializerList().forEach(t -> initializers.put(t.getName(), t));
     countUses(graph);
   }
 
-  /** Writes the int8 graph of {@code folder}'s {@code model.onnx} into {@code dir} (graph + external data). */
-  static void quantizeInto(ModelFolder folder, Path dir) throws IOException {
+  /**
+   * Writes the int8 graph of {@code folder}'s {@code model.onnx}, its weights stored as {@code weights}, into
+   * {@code dir} (graph + external data).
+   */
+  static void quantizeInto(ModelFolder folder, Int8Weights weights, Path dir) throws IOException {
     ModelProto model;
     try (InputStream in = Files.newInputStream(folder.dir().resolve(ModelFolder.EXPORTED_GRAPH))) {
       model = ModelProto.parseFrom(in);
@@ -63,7 +68,7 @@ final class ExportedGraphQuantizer {
         Files.newOutputStream(dir.resolve(CompiledModelCache.DATA_FILE)), 1 << 20)) {
       ExternalData external = new ExternalData(CompiledModelCache.DATA_FILE, data);
       GraphProto graph = model.getGraph();
-      out.setGraph(new ExportedGraphQuantizer(folder.dir(), graph).rewrite(graph, opset, external));
+      out.setGraph(new ExportedGraphQuantizer(folder.dir(), weights, graph).rewrite(graph, opset, external));
     }
     try (OutputStream graphOut = new BufferedOutputStream(
         Files.newOutputStream(dir.resolve(CompiledModelCache.GRAPH_FILE)))) {
@@ -98,7 +103,7 @@ final class ExportedGraphQuantizer {
       int in = (int) w.getDims(0);
       int out = (int) w.getDims(1);
       String y = Int8Linear.matMul(g, Int8Linear.quantizeRows(g, n.getInput(0), in), PREFIX + w.getName(),
-          floats(w, in * out), in, out);
+          floats(w, in * out), in, out, weights);
       g.alias(y, n.getOutput(0));
       dropped.add(w.getName());
     }

@@ -1,16 +1,13 @@
 package dev.modernbert.inference.onnx;
 
-import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.util.Map;
 
 /**
  * Linear layers in int8, emitted as plain ONNX operators: {@code y = (q(x)·W₈)·w_scale·x_scale}.
  *
  * <ul>
- *   <li>Weights: symmetric, one scale per output channel, 7-bit ({@value #WEIGHT_LEVELS} levels each side). On x86
- *       without VNNI, ONNX Runtime's fast uint8×int8 kernel adds products in pairs into int16 (vpmaddubsw), and
- *       two products of 255·127 overflow it; with |w| ≤ 63 no pair can, so the integer product is exact on every
- *       CPU, which is what lets the graph be checked against a plain-Java reference.
+ *   <li>Weights: symmetric, one scale per output channel, in the {@link Int8Weights} format this CPU multiplies
+ *       exactly (7 or 8 bits), which is what lets the graph be checked against a plain-Java reference.
  *   <li>Activations: one scale per token ({@code max|x_t| / 127}), quantized at run time to uint8 with zero point
  *       128. A per-tensor scale would make a text's vector depend on what else is in its batch.
  * </ul>
@@ -18,8 +15,6 @@ import java.util.Map;
  * Everything around the linear layers (embeddings, norms, RoPE, attention, GELU, pooling) stays fp32.
  */
 final class Int8Linear {
-  /** Largest weight magnitude after quantization. */
-  static final int WEIGHT_LEVELS = 63;
   /** Largest activation magnitude after quantization (around the zero point). */
   static final int ACTIVATION_LEVELS = 127;
   /** The uint8 zero point of quantized activations. */
@@ -35,7 +30,7 @@ final class Int8Linear {
    */
   record QuantizedRows(String values, String scales, String leadingShape) {}
 
-  /** Weights quantized per output channel: {@code values} int8 [in, out] row-major, {@code scales} [out]. */
+  /** Weights quantized per output channel: {@code values} signed levels [in, out] row-major, {@code scales} [out]. */
   record ChannelWeights(byte[] values, float[] scales) {}
 
   /**
@@ -56,14 +51,19 @@ final class Int8Linear {
   }
 
   /**
-   * {@code x·W} in fp32 [..., out], for {@code weightT} = W [in, out] row-major, named {@code name}: one
-   * MatMulIntegerToFloat (integer product, times the channel scales) and the token scales.
+   * {@code x·W} in fp32 [..., out], for {@code weightT} = W [in, out] row-major, named {@code name}, its weights
+   * stored as {@code format}: one MatMulIntegerToFloat (integer product, times the channel scales) and the token
+   * scales.
    */
-  static String matMul(OnnxGraphBuilder g, QuantizedRows x, String name, float[] weightT, int in, int out) {
-    ChannelWeights w = quantizeColumns(weightT, in, out);
-    String product = g.contrib("MatMulIntegerToFloat", new String[] {x.values(),
-        g.bytes(name, TensorProto.DataType.INT8, w.values(), in, out), g.scalar(1f),
-        g.floats(name + ".scale", w.scales(), out), zeroPoint(g)}, Map.of());
+  static String matMul(OnnxGraphBuilder g, QuantizedRows x, String name, float[] weightT, int in, int out,
+      Int8Weights format) {
+    ChannelWeights w = quantizeColumns(weightT, in, out, format.levels());
+    String weights = g.bytes(name, format.type(), stored(w.values(), format), in, out);
+    String scales = g.floats(name + ".scale", w.scales(), out);
+    String[] inputs = format.unsigned()
+        ? new String[] {x.values(), weights, g.scalar(1f), scales, zeroPoint(g), zeroPoint(g)}
+        : new String[] {x.values(), weights, g.scalar(1f), scales, zeroPoint(g)};
+    String product = g.contrib("MatMulIntegerToFloat", inputs, Map.of());
     String shape = g.op("Concat", new String[] {x.leadingShape(), g.ints(out)}, Map.of("axis", 0));
     return g.op("Reshape", g.op("Mul", product, x.scales()), shape);
   }
@@ -72,8 +72,23 @@ final class Int8Linear {
     return g.uint8Scalar(ZERO_POINT);
   }
 
-  /** The columns (output channels) of {@code w} [in, out] row-major, each with its own symmetric scale. */
-  static ChannelWeights quantizeColumns(float[] w, int in, int out) {
+  /** Signed levels as {@code format} stores them: as they are, or shifted by the zero point into uint8. */
+  private static byte[] stored(byte[] levels, Int8Weights format) {
+    if (!format.unsigned()) {
+      return levels;
+    }
+    byte[] shifted = new byte[levels.length];
+    for (int i = 0; i < levels.length; i++) {
+      shifted[i] = (byte) (levels[i] + ZERO_POINT);
+    }
+    return shifted;
+  }
+
+  /**
+   * The columns (output channels) of {@code w} [in, out] row-major, each with its own symmetric scale, to levels
+   * in [−{@code levels}, {@code levels}].
+   */
+  static ChannelWeights quantizeColumns(float[] w, int in, int out, int levels) {
     float[] scales = new float[out];
     for (int k = 0; k < in; k++) {
       for (int o = 0; o < out; o++) {
@@ -81,13 +96,13 @@ final class Int8Linear {
       }
     }
     for (int o = 0; o < out; o++) {
-      scales[o] = scales[o] == 0 ? 1 : scales[o] / WEIGHT_LEVELS;
+      scales[o] = scales[o] == 0 ? 1 : scales[o] / levels;
     }
     byte[] values = new byte[in * out];
     for (int k = 0; k < in; k++) {
       for (int o = 0; o < out; o++) {
         double level = Math.rint(w[k * out + o] / scales[o]);
-        values[k * out + o] = (byte) Math.max(-WEIGHT_LEVELS, Math.min(WEIGHT_LEVELS, level));
+        values[k * out + o] = (byte) Math.max(-levels, Math.min(levels, level));
       }
     }
     return new ChannelWeights(values, scales);

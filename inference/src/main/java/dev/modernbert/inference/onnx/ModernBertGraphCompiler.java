@@ -33,6 +33,8 @@ public final class ModernBertGraphCompiler {
   private final boolean half;
   /** Whether linear layers run in int8 ({@link CompileOptions.Precision#INT8}). */
   private final boolean int8;
+  /** How int8 weights are stored. */
+  private final Int8Weights int8Weights;
 
   private ModernBertGraphCompiler(ModernBertWeights weights, CompileOptions options, ExternalData external) {
     this.weights = weights;
@@ -44,6 +46,7 @@ public final class ModernBertGraphCompiler {
     this.headDim = config.headDim();
     this.half = options.precision() == CompileOptions.Precision.FP16;
     this.int8 = options.precision() == CompileOptions.Precision.INT8;
+    this.int8Weights = options.int8Weights();
   }
 
   /** The graph for {@code weights}; large initializers are written to {@code external}. */
@@ -332,7 +335,7 @@ public final class ModernBertGraphCompiler {
         }
       }
       String suffix = parts == 1 ? "" : "." + part;
-      y[part] = int8 ? Int8Linear.matMul(g, quantized, name + ".weight.T" + suffix, t, in, rows)
+      y[part] = int8 ? Int8Linear.matMul(g, quantized, name + ".weight.T" + suffix, t, in, rows, int8Weights)
           : g.op("MatMul", x, weight(name + ".weight.T" + suffix, t, in, rows));
       if (bias != null) {
         float[] b = Arrays.copyOfRange(bias, part * rows, (part + 1) * rows);

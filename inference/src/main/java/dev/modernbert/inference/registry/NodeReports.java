@@ -1,5 +1,6 @@
 package dev.modernbert.inference.registry;
 
+import dev.modernbert.inference.engine.Quantization;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.stats.InferenceStats;
 import dev.modernbert.inference.stats.LatencyRecorder;
@@ -15,8 +16,8 @@ public final class NodeReports {
   private NodeReports() {}
 
   /**
-   * The models directories, the quantization on the CPU, and each model's state, dimension, limit, device and load
-   * error.
+   * The models directories, the quantization on the CPU (in int8, with its weights' width), and each model's state,
+   * dimension, limit, device and load error.
    */
   public static Map<String, Object> models(InferenceServices services) {
     ModelRegistry registry = services.registry();
@@ -41,6 +42,9 @@ public final class NodeReports {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("models_dirs", registry.modelsDirs().stream().map(Path::toString).toList());
     out.put("quantization", registry.settings().quantization().id());
+    if (registry.settings().quantization() == Quantization.INT8) {
+      out.put("int8_weights", registry.settings().int8WeightsOnThisCpu().description());
+    }
     out.put("models", models);
     return out;
   }

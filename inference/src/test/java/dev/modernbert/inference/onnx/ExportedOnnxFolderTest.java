@@ -21,6 +21,7 @@ import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.runtime.DeviceSpec;
+import dev.modernbert.inference.runtime.Int8ProductProbe;
 import dev.modernbert.inference.testing.TestModels;
 import dev.modernbert.inference.testing.Vectors;
 import java.io.File;
@@ -153,7 +154,8 @@ class ExportedOnnxFolderTest {
     assertTrue(Vectors.maxAbsDiff(compiledInt8, exportInt8) <= 1e-4, "int8 export vs int8 checkpoint");
     assertTrue(Vectors.maxAbsDiff(exportFp32, exportInt8) > 0.01, "int8 export vs fp32 export");
     ModelProto quantized = ModelProto.parseFrom(Files.readAllBytes(
-        CompiledModelCache.quantizedExport(ModelFolder.open(export), dir.resolve("int8-cache"))));
+        CompiledModelCache.quantizedExport(ModelFolder.open(export), Int8ProductProbe.exactWeights(),
+            dir.resolve("int8-cache"))));
     int layers = ModelFolder.open(source).config().numHiddenLayers();
     assertEquals(7 * layers, quantized.getGraph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("MatMulIntegerToFloat")).count(), "Wqkv ×3, Wo, Wi ×2, mlp.Wo per layer");

@@ -2,26 +2,32 @@ package dev.modernbert.inference.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import dev.modernbert.inference.reference.ReferenceEncoder;
+import dev.modernbert.inference.runtime.Int8ProductProbe;
 import java.io.ByteArrayOutputStream;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One int8 linear layer as ONNX Runtime runs it equals the plain-Java int8 arithmetic of
- * {@link ReferenceEncoder#int8Linear} bit for bit: the integer products are exact (7-bit weights never saturate
- * the CPU's int16 pair sums) and the float steps around them are the same operations in the same order.
+ * {@link ReferenceEncoder#int8Linear} bit for bit, in every weight format this CPU multiplies exactly: the integer
+ * products are exact (7-bit weights never saturate the int16 pair sums of CPUs without VNNI; unsigned 8-bit ones
+ * are widened; signed 8-bit ones only where {@link Int8ProductProbe} finds int32 sums) and the float steps around
+ * them are the same operations in the same order.
  */
 class Int8LinearTest {
   private static final int IN = 384;
@@ -29,8 +35,15 @@ class Int8LinearTest {
 
   @TempDir Path dir;
 
-  @Test
-  void graphEqualsJavaInt8ArithmeticBitForBit() throws Exception {
+  /** The formats this CPU multiplies exactly. */
+  static List<Int8Weights> exactFormats() {
+    return Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_8_BIT ? List.of(Int8Weights.values())
+        : List.of(Int8Weights.SIGNED_7_BIT, Int8Weights.UNSIGNED_8_BIT);
+  }
+
+  @ParameterizedTest
+  @MethodSource("exactFormats")
+  void graphEqualsJavaInt8ArithmeticBitForBit(Int8Weights format) throws Exception {
     Random random = new Random(42);
     float[] a = new float[OUT * IN];
     for (int i = 0; i < a.length; i++) {
@@ -47,14 +60,8 @@ class Int8LinearTest {
     for (int k = 0; k < IN; k++) {
       x[4 * IN + k] = 0;
     }
-    float[] graph = run(a, x, tokens);
-    double[][] rows = new double[tokens][IN];
-    for (int t = 0; t < tokens; t++) {
-      for (int k = 0; k < IN; k++) {
-        rows[t][k] = x[t * IN + k];
-      }
-    }
-    double[][] expected = ReferenceEncoder.int8Linear(rows, a, null, OUT, IN);
+    float[] graph = run(a, x, tokens, format);
+    double[][] expected = ReferenceEncoder.int8Linear(rows(x, tokens), a, null, OUT, IN, format.levels());
     for (int t = 0; t < tokens; t++) {
       for (int o = 0; o < OUT; o++) {
         assertEquals((float) expected[t][o], graph[t * OUT + o], 0f, "token " + t + " output " + o);
@@ -63,23 +70,64 @@ class Int8LinearTest {
   }
 
   @Test
-  void weightsQuantizePerOutputChannelTo63Levels() {
+  void weightsQuantizePerOutputChannelToTheFormatsLevels() {
     float[] w = {0.25f, -2f, 0f, -1f, 0.5f, 0f};
-    Int8Linear.ChannelWeights q = Int8Linear.quantizeColumns(w, 2, 3);
+    Int8Linear.ChannelWeights q = Int8Linear.quantizeColumns(w, 2, 3, 63);
     assertArrayEquals(new float[] {1f / 63, 2f / 63, 1f}, q.scales());
     assertArrayEquals(new byte[] {16, -63, 0, -63, 16, 0}, q.values());
+    Int8Linear.ChannelWeights q8 = Int8Linear.quantizeColumns(w, 2, 3, 127);
+    assertArrayEquals(new float[] {1f / 127, 2f / 127, 1f}, q8.scales());
+    assertArrayEquals(new byte[] {32, -127, 0, -127, 32, 0}, q8.values());
     Random random = new Random(1);
     float[] big = new float[64 * 32];
     for (int i = 0; i < big.length; i++) {
       big[i] = (float) random.nextGaussian();
     }
-    for (byte v : Int8Linear.quantizeColumns(big, 64, 32).values()) {
-      assertTrue(Math.abs(v) <= Int8Linear.WEIGHT_LEVELS, "level " + v);
+    for (Int8Weights format : Int8Weights.values()) {
+      int largest = 0;
+      for (byte v : Int8Linear.quantizeColumns(big, 64, 32, format.levels()).values()) {
+        largest = Math.max(largest, Math.abs(v));
+      }
+      assertEquals(format.levels(), largest, format.description());
     }
   }
 
-  /** {@code x} [1, tokens, IN] through the int8 layer for {@code a} [OUT, IN]. */
-  private float[] run(float[] a, float[] x, int tokens) throws Exception {
+  /**
+   * The probe's answer holds: signed 8-bit weights give this CPU's exact product where it says so, and where it
+   * says not, they come back wrong (so 7 bits are needed, not merely chosen).
+   */
+  @Test
+  void signedEightBitWeightsAreExactExactlyWhereTheProbeSays() throws Exception {
+    int tokens = 4;
+    float[] a = new float[OUT * IN];
+    Arrays.fill(a, 1f);
+    float[] x = new float[tokens * IN];
+    Arrays.fill(x, 1f);
+    float[] graph = run(a, x, tokens, Int8Weights.SIGNED_8_BIT);
+    double[][] expected = ReferenceEncoder.int8Linear(rows(x, tokens), a, null, OUT, IN, 127);
+    boolean exact = true;
+    for (int t = 0; t < tokens; t++) {
+      for (int o = 0; o < OUT; o++) {
+        exact &= graph[t * OUT + o] == (float) expected[t][o];
+      }
+    }
+    assertEquals(Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_8_BIT, exact,
+        "probe " + Int8ProductProbe.exactWeights().description() + ", first output " + graph[0]);
+  }
+
+  /** {@code x} [tokens·IN] as rows. */
+  private static double[][] rows(float[] x, int tokens) {
+    double[][] rows = new double[tokens][IN];
+    for (int t = 0; t < tokens; t++) {
+      for (int k = 0; k < IN; k++) {
+        rows[t][k] = x[t * IN + k];
+      }
+    }
+    return rows;
+  }
+
+  /** {@code x} [1, tokens, IN] through the int8 layer for {@code a} [OUT, IN], its weights stored as {@code format}. */
+  private float[] run(float[] a, float[] x, int tokens, Int8Weights format) throws Exception {
     float[] t = new float[IN * OUT];
     for (int o = 0; o < OUT; o++) {
       for (int k = 0; k < IN; k++) {
@@ -89,7 +137,7 @@ class Int8LinearTest {
     ByteArrayOutputStream external = new ByteArrayOutputStream();
     OnnxGraphBuilder g = new OnnxGraphBuilder("int8", new ExternalData("weights.bin", external));
     String in = g.input("x", TensorProto.DataType.FLOAT, 1, "tokens", IN);
-    String y = Int8Linear.matMul(g, Int8Linear.quantizeRows(g, in, IN), "w", t, IN, OUT);
+    String y = Int8Linear.matMul(g, Int8Linear.quantizeRows(g, in, IN), "w", t, IN, OUT, format);
     g.output(y, "y", TensorProto.DataType.FLOAT, 1, "tokens", OUT);
     Files.write(dir.resolve("weights.bin"), external.toByteArray());
     Path model = dir.resolve("int8.onnx");

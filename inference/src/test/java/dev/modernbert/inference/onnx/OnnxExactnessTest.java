@@ -15,6 +15,7 @@ import dev.modernbert.inference.random.RandomCheckpointWriter;
 import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.reference.ReferenceEncoder;
 import dev.modernbert.inference.runtime.DeviceSpec;
+import dev.modernbert.inference.runtime.Int8ProductProbe;
 import dev.modernbert.inference.runtime.OnnxEncoder;
 import dev.modernbert.inference.runtime.OnnxSessions;
 import dev.modernbert.inference.runtime.TokenBudgetBatcher;
@@ -126,22 +127,25 @@ class OnnxExactnessTest {
    *       deep, long sequence that difference spreads to the size of int8's own noise in single elements, while
    *       the pooled vector keeps it small.
    * </ul>
+   * The weights are in the format the engine uses on this CPU ({@link Int8ProductProbe}), and on one checkpoint
+   * also in 8 bits (unsigned, which every CPU multiplies exactly), the arithmetic CPUs with VNNI run.
    * {@link Int8LinearTest} checks one layer bit for bit.
    */
   @ParameterizedTest
   @MethodSource("int8Checkpoints")
-  void int8GraphEqualsTheInt8Reference(RandomCheckpointWriter.Options options) throws Exception {
+  void int8GraphEqualsTheInt8Reference(RandomCheckpointWriter.Options options, Int8Weights format)
+      throws Exception {
     ModelFolder folder = ModelFolder.open(TestModels.folder(options));
     int[] shortLengths = Arrays.stream(LENGTHS).filter(n -> n <= INT8_EXACT_UP_TO).toArray();
-    Expected exact = Expected.of(folder, options.seed(), true, shortLengths);
-    Expected fp32 = Expected.of(folder, options.seed(), false, shortLengths);
+    Expected exact = Expected.of(folder, options.seed(), format, shortLengths);
+    Expected fp32 = Expected.of(folder, options.seed(), null, shortLengths);
     for (int i = 0; i < shortLengths.length; i++) {
       double int8Error = Vectors.maxAbsDiff(fp32.hidden().get(i), exact.hidden().get(i));
       assertTrue(int8Error > 0.1, "length " + shortLengths[i] + ": int8 against fp32 max |Δ| " + int8Error);
     }
-    Expected close = Expected.of(folder, options.seed(), true, LENGTHS);
+    Expected close = Expected.of(folder, options.seed(), format, LENGTHS);
     for (CompileOptions graph : graphs(folder.profile().pooling())) {
-      CompileOptions int8 = graph.withPrecision(CompileOptions.Precision.INT8);
+      CompileOptions int8 = graph.withInt8Weights(format);
       for (int budget : new int[] {1, 1 << 16}) {
         exact.check(folder, int8, budget, options + " budget " + budget, MAX_ABS, MIN_COSINE);
         close.check(folder, int8, budget, options + " budget " + budget, Double.POSITIVE_INFINITY, INT8_MIN_COSINE);
@@ -150,10 +154,13 @@ class OnnxExactnessTest {
   }
 
   static Stream<Arguments> int8Checkpoints() {
+    Int8Weights engine = Int8ProductProbe.exactWeights();
+    RandomCheckpointWriter.Options m30 = new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true);
     return Stream.of(
-        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 7, DType.F32, false)),
-        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, true)),
-        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.M30, 10, DType.BF16, true)));
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 7, DType.F32, false), engine),
+        Arguments.of(new RandomCheckpointWriter.Options(ModelShape.TINY, 9, DType.F32, true), engine),
+        Arguments.of(m30, engine),
+        Arguments.of(m30, Int8Weights.UNSIGNED_8_BIT));
   }
 
   /**
@@ -236,7 +243,7 @@ class OnnxExactnessTest {
   void int8VectorDoesNotDependOnItsBatch(boolean packTokens) throws Exception {
     ModelFolder folder = ModelFolder.open(TestModels.folder(ModelShape.M30));
     CompileOptions graph = new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false)
-        .withPrecision(CompileOptions.Precision.INT8).withPackedTokens(packTokens);
+        .withInt8Weights(Int8ProductProbe.exactWeights()).withPackedTokens(packTokens);
     List<int[]> sequences = new ArrayList<>();
     for (int b = 0; b < 16; b++) {
       sequences.add(RandomTokens.ids(20 + 37 * b, 500L + b));
@@ -258,11 +265,14 @@ class OnnxExactnessTest {
   /** The reference's hidden states and pooled vectors for a few random sequences. */
   private record Expected(List<int[]> sequences, List<float[][]> hidden, List<float[]> pooled) {
     static Expected of(ModelFolder folder, long seed) {
-      return of(folder, seed, false, LENGTHS);
+      return of(folder, seed, null, LENGTHS);
     }
 
-    /** With the reference in int8 ({@code int8}) or fp32, for one sequence of each of {@code lengths}. */
-    static Expected of(ModelFolder folder, long seed, boolean int8, int[] lengths) {
+    /**
+     * With the reference in int8 with weights stored as {@code int8}, or in double precision when it is null, for
+     * one sequence of each of {@code lengths}.
+     */
+    static Expected of(ModelFolder folder, long seed, Int8Weights int8, int[] lengths) {
       ReferenceEncoder reference = new ReferenceEncoder(folder.loadWeights(), folder.profile().pooling(), int8);
       List<int[]> sequences = new ArrayList<>();
       for (int n : lengths) {

@@ -1,5 +1,6 @@
 package dev.modernbert.inference.reference;
 
+import dev.modernbert.inference.onnx.Int8Weights;
 import dev.modernbert.inference.onnx.RotaryTable;
 import dev.modernbert.inference.runtime.Encoder;
 import dev.modernbert.inference.model.ModernBertConfig;
@@ -23,17 +24,18 @@ public final class ReferenceEncoder implements Encoder {
   private final int headDim;
   private final int positions;
   private final Pooling pooling;
-  private final boolean int8;
+  /** The int8 weight format the linear layers emulate, or null for double precision. */
+  private final Int8Weights int8;
 
   public ReferenceEncoder(ModernBertWeights weights, Pooling pooling) {
-    this(weights, pooling, false);
+    this(weights, pooling, null);
   }
 
   /**
    * The reference with its linear layers in the int8 arithmetic of the compiled INT8 graph ({@link #int8Linear})
-   * when {@code int8}, otherwise in double precision.
+   * with weights stored as {@code int8}, or in double precision when it is null.
    */
-  public ReferenceEncoder(ModernBertWeights weights, Pooling pooling, boolean int8) {
+  public ReferenceEncoder(ModernBertWeights weights, Pooling pooling, Int8Weights int8) {
     this.int8 = int8;
     this.weights = weights;
     this.pooling = pooling;
@@ -195,15 +197,15 @@ public final class ReferenceEncoder implements Encoder {
   }
 
   private double[][] project(double[][] x, float[] a, float[] bias, int out, int in) {
-    return int8 ? int8Linear(x, a, bias, out, in) : linear(x, a, bias, out, in);
+    return int8 != null ? int8Linear(x, a, bias, out, in, int8.levels()) : linear(x, a, bias, out, in);
   }
 
   /**
-   * {@code y_t = A·x_t (+ b)} in int8: each row of A (output channel) scaled to integers in [−63, 63] by its
-   * largest magnitude; each token {@code x_t}, taken as float32, scaled to [−127, 127] by its own; the integer dot
-   * product rescaled by both scales in float32.
+   * {@code y_t = A·x_t (+ b)} in int8: each row of A (output channel) scaled to integers in [−levels, levels] by
+   * its largest magnitude; each token {@code x_t}, taken as float32, scaled to [−127, 127] by its own; the integer
+   * dot product rescaled by both scales in float32.
    */
-  public static double[][] int8Linear(double[][] x, float[] a, float[] bias, int out, int in) {
+  public static double[][] int8Linear(double[][] x, float[] a, float[] bias, int out, int in, int levels) {
     float[] rowScale = new float[out];
     int[] q = new int[out * in];
     for (int o = 0; o < out; o++) {
@@ -211,7 +213,7 @@ public final class ReferenceEncoder implements Encoder {
       for (int k = 0; k < in; k++) {
         max = Math.max(max, Math.abs(a[o * in + k]));
       }
-      rowScale[o] = max == 0 ? 1 : max / 63;
+      rowScale[o] = max == 0 ? 1 : max / levels;
       for (int k = 0; k < in; k++) {
         q[o * in + k] = (int) Math.rint(a[o * in + k] / rowScale[o]);
       }
