@@ -46,8 +46,14 @@ public final class BenchmarksFile {
   }
 
   private static String format(JsonNode v) {
+    if (v.isNull()) {
+      return "n/a";
+    }
     if (v.isFloatingPointNumber()) {
       double d = v.asDouble();
+      if (Math.abs(d) >= 0.99 && Math.abs(d) < 1) {
+        return String.format(Locale.ROOT, "%.5f", d); // a cosine or recall near 1: 3 digits would round it to 1.00
+      }
       return Math.abs(d) >= 100 ? String.format(Locale.ROOT, "%.0f", d) : String.format(Locale.ROOT, "%.3g", d);
     }
     return v.asText();

@@ -12,10 +12,12 @@ import dev.modernbert.inference.model.ModelFolder;
 import dev.modernbert.inference.model.ModernBertConfig;
 import dev.modernbert.inference.onnx.CompileOptions;
 import dev.modernbert.inference.onnx.CompiledModelCache;
+import dev.modernbert.inference.onnx.Int8Weights;
 import dev.modernbert.inference.pooling.Pooling;
 import dev.modernbert.inference.random.ModelShape;
 import dev.modernbert.inference.random.RandomTokens;
 import dev.modernbert.inference.runtime.DeviceSpec;
+import dev.modernbert.inference.runtime.Int8ProductProbe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,13 +25,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * int8 against fp32 on one random checkpoint, on the CPU, side by side in one process:
  * <ul>
- *   <li>quality: the pooled cosine of each JSQuAD paragraph's vector in int8 and fp32 (gate: ≥ {@value #GATE});
+ *   <li>quality: the pooled cosine of each JSQuAD paragraph's vector in int8 and fp32 (gate: ≥ {@value #GATE}),
+ *       with 7-bit and with 8-bit weights (as unsigned 8-bit, the same integers, where this CPU's signed 8-bit
+ *       product is not exact), beside which of them the engine runs here;
  *   <li>speed: tokens/s of batches of random tokens, the two formats alternating run by run, and their ratio;
  *       beside it where the time goes: how much of the fp32 time the linear products take, how much faster int8
  *       runs them at these shapes, and so the most int8 can gain (attention stays fp32);
@@ -70,9 +76,16 @@ public final class QuantizationBenchmark {
       return fp32GemmSeconds / int8GemmSeconds;
     }
 
-    /** The most int8 can gain here: the fp32 time with its linear products swapped for int8's, nothing else. */
+    /**
+     * The most int8 can gain here: the fp32 time with its linear products swapped for int8's, nothing else; NaN
+     * when the products alone were timed slower than the whole model (this machine's speed drifted between them).
+     */
     double bound() {
-      return fp32Seconds / (fp32Seconds - fp32GemmSeconds + int8GemmSeconds);
+      return gemmShare() > 1 ? Double.NaN : fp32Seconds / (fp32Seconds - fp32GemmSeconds + int8GemmSeconds);
+    }
+
+    String boundText() {
+      return Double.isNaN(bound()) ? "n/a" : String.format(Locale.ROOT, "%.2fx", bound());
     }
   }
 
@@ -107,19 +120,18 @@ public final class QuantizationBenchmark {
         weights.put(q, graphBytes(models.get(q).folder(), q, o.workDir()));
         out.printf("loaded %s: %.1f MiB of weights%n", q.id(), PeakMemory.mib(weights.get(q)));
       }
-      Quality quality = quality(models, o.paragraphs());
-      out.printf("pooled cosine int8 vs fp32 over %d JSQuAD paragraphs: min %.5f, 1st percentile %.5f, mean %.6f%n",
-          quality.texts(), quality.min(), quality.p1(), quality.mean());
+      out.printf("int8 weights on this CPU: %s%n", Int8ProductProbe.exactWeights().description());
+      Map<Int8Weights, Quality> qualities = qualities(models, model, o);
       ModernBertConfig config = models.get(Quantization.NONE).folder().config();
       List<Cell> cells = new ArrayList<>();
       for (int[] shape : o.cells()) {
         Cell c = measure(models, config, shape[0], shape[1], o.runs(), o.threads());
         cells.add(c);
-        out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx (bound %.2fx)%n", c.batch(), c.length(),
-            c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), c.bound());
+        out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx (bound %s)%n", c.batch(), c.length(),
+            c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), c.boundText());
       }
-      printTable(o, roofline, quality, cells, weights, out);
-      return report(o, roofline, quality, cells, weights);
+      printTable(o, roofline, qualities, cells, weights, out);
+      return report(o, roofline, qualities, cells, weights);
     } finally {
       models.values().forEach(LoadedModel::close);
     }
@@ -132,7 +144,8 @@ public final class QuantizationBenchmark {
   private static long graphBytes(ModelFolder folder, Quantization q, Path workDir) throws IOException {
     CompileOptions fp32 = new CompileOptions(CompileOptions.AttentionMode.BLOCKED, folder.profile().pooling(), false);
     Path graph = CompiledModelCache.graph(folder,
-        q == Quantization.INT8 ? fp32.withPrecision(CompileOptions.Precision.INT8) : fp32, workDir.resolve("cache"));
+        q == Quantization.INT8 ? fp32.withInt8Weights(Int8ProductProbe.exactWeights()) : fp32,
+        workDir.resolve("cache"));
     return Files.size(graph) + Files.size(graph.resolveSibling(CompiledModelCache.DATA_FILE));
   }
 
@@ -153,11 +166,23 @@ public final class QuantizationBenchmark {
     }
   }
 
-  private static Quality quality(Map<Quantization, LoadedModel> models, int paragraphs) throws IOException {
-    List<String> texts = JsquadCorpus.read(JsquadCorpus.locate()).paragraphs().stream().limit(paragraphs)
+  /**
+   * The paragraphs' cosines int8 vs fp32 with the weights this CPU's engine uses first, then with the other width:
+   * 7 bits, or 8 bits as unsigned weights where signed 8-bit ones would overflow here.
+   */
+  private static Map<Int8Weights, Quality> qualities(Map<Quantization, LoadedModel> models, Path model, Options o)
+      throws IOException {
+    List<String> texts = JsquadCorpus.read(JsquadCorpus.locate()).paragraphs().stream().limit(o.paragraphs())
         .map(JsquadCorpus.Paragraph::text).toList();
-    return Quality.of(vectors(embed(models.get(Quantization.NONE), texts)),
-        vectors(embed(models.get(Quantization.INT8), texts)));
+    List<float[]> fp32 = vectors(embed(models.get(Quantization.NONE), texts));
+    Int8Weights engine = Int8ProductProbe.exactWeights();
+    Map<Int8Weights, Quality> qualities = new LinkedHashMap<>();
+    qualities.put(engine, Quality.of(fp32, vectors(embed(models.get(Quantization.INT8), texts))));
+    Int8Weights other = engine == Int8Weights.SIGNED_7_BIT ? Int8Weights.UNSIGNED_8_BIT : Int8Weights.SIGNED_7_BIT;
+    try (LoadedModel m = LoadedModel.load(model, settings(o, Quantization.INT8).withInt8Weights(other))) {
+      qualities.put(other, Quality.of(fp32, vectors(embed(m, texts))));
+    }
+    return qualities;
   }
 
   /** {@code texts} as documents (the model's document prefix, its token limit, normalized). */
@@ -207,11 +232,14 @@ public final class QuantizationBenchmark {
     return layer * c.numHiddenLayers();
   }
 
-  private static void printTable(Options o, Roofline roofline, Quality quality, List<Cell> cells,
-      Map<Quantization, Long> weights, PrintStream out) {
+  private static void printTable(Options o, Roofline roofline, Map<Int8Weights, Quality> qualities,
+      List<Cell> cells, Map<Quantization, Long> weights, PrintStream out) {
     out.printf("%nbench int8: shape %s, CPU, median of %d runs, %s%n", o.shape().id(), o.runs(), Machine.describe());
-    out.printf("quality: pooled cosine int8 vs fp32 over %d JSQuAD paragraphs: min %.5f (gate ≥ %.3f: %s), mean"
-        + " %.6f%n", quality.texts(), quality.min(), GATE, quality.min() >= GATE ? "pass" : "FAIL", quality.mean());
+    Int8Weights engine = Int8ProductProbe.exactWeights();
+    qualities.forEach((format, q) -> out.printf("quality, %s weights%s: pooled cosine int8 vs fp32 over %d JSQuAD"
+        + " paragraphs: min %.5f (gate ≥ %.3f: %s), mean %.6f%n", format.description(),
+        format == engine ? " (what this CPU runs)" : "", q.texts(), q.min(), GATE, q.min() >= GATE ? "pass" : "FAIL",
+        q.mean()));
     out.printf("weights: fp32 %.1f MiB, int8 %.1f MiB%n",
         PeakMemory.mib(weights.get(Quantization.NONE)), PeakMemory.mib(weights.get(Quantization.INT8)));
     out.printf("roofline: large GEMM fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s (%.2fx)%n", roofline.fp32(),
@@ -220,14 +248,14 @@ public final class QuantizationBenchmark {
         + " their int8/fp32 at these shapes | bound |");
     out.println("|---|---:|---:|---:|---:|---:|---:|");
     for (Cell c : cells) {
-      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx | %.2fx |%n", c.batch(), c.length(),
+      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx | %s |%n", c.batch(), c.length(),
           c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), 100 * c.gemmShare(),
-          c.gemmRatio(), c.bound());
+          c.gemmRatio(), c.boundText());
     }
   }
 
-  private static ObjectNode report(Options o, Roofline roofline, Quality quality, List<Cell> cells,
-      Map<Quantization, Long> weights) {
+  private static ObjectNode report(Options o, Roofline roofline, Map<Int8Weights, Quality> qualities,
+      List<Cell> cells, Map<Quantization, Long> weights) {
     ObjectNode r = JsonFiles.mapper().createObjectNode();
     r.put("benchmark", "int8");
     r.put("shape", o.shape().id());
@@ -235,12 +263,14 @@ public final class QuantizationBenchmark {
     r.put("machine", Machine.describe());
     r.put("matmul_gflops", roofline.fp32());
     r.put("int8_matmul_gflops", roofline.int8());
-    ObjectNode q = r.putObject("quality");
-    q.put("paragraphs", quality.texts());
-    q.put("min_cosine", quality.min());
-    q.put("p1_cosine", quality.p1());
-    q.put("mean_cosine", quality.mean());
-    q.put("gate", GATE);
+    r.put("int8_weights", Int8ProductProbe.exactWeights().description());
+    r.put("paragraphs", qualities.values().iterator().next().texts());
+    r.put("cosine_gate", GATE);
+    qualities.forEach((format, q) -> {
+      String bits = format.levels() == Int8Weights.SIGNED_8_BIT.levels() ? "8bit" : "7bit";
+      r.put("min_cosine_" + bits, q.min());
+      r.put("mean_cosine_" + bits, q.mean());
+    });
     r.put("fp32_weight_bytes", weights.get(Quantization.NONE));
     r.put("int8_weight_bytes", weights.get(Quantization.INT8));
     ArrayNode rows = r.putArray("results");
@@ -253,7 +283,11 @@ public final class QuantizationBenchmark {
       row.put("ratio", c.ratio());
       row.put("gemm_share", c.gemmShare());
       row.put("gemm_ratio", c.gemmRatio());
-      row.put("bound", c.bound());
+      if (Double.isNaN(c.bound())) {
+        row.putNull("bound");
+      } else {
+        row.put("bound", c.bound());
+      }
     }
     return r;
   }
