@@ -3,12 +3,14 @@ package dev.modernbert.tools.bench;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.onnx.ExternalData;
 import dev.modernbert.inference.onnx.OnnxGraphBuilder;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -58,13 +60,62 @@ public final class MatMulProbe {
   }
 
   /**
-   * Median seconds of one linear layer as the model runs it: x [m, k] times a constant weight [k, n] (prepacked by
-   * ONNX Runtime, as the model's are), by MatMul in fp32 or by the int8 graph's MatMulIntegerToFloat (uint8 x with
-   * zero point 128, 7-bit weights, per-channel scales), without the quantization of x around it.
+   * One linear layer as the model runs it, held open to be timed run by run beside the model: x [m, k] times a
+   * constant weight [k, n] (prepacked by ONNX Runtime, as the model's are), by MatMul in fp32 or by the int8 graph's
+   * MatMulIntegerToFloat (uint8 x with zero point 128, 7-bit weights, per-channel scales), without the quantization
+   * of x around it.
    */
-  public static double linearSeconds(int m, int k, int n, boolean int8, int runs, int threads) throws Exception {
-    Path dir = Files.createTempDirectory("modernbert-linear-probe");
-    try {
+  public static final class Linear implements AutoCloseable {
+    private final Path dir;
+    private final OrtSession session;
+    private final OnnxTensor x;
+
+    private Linear(Path dir, OrtSession session, OnnxTensor x) {
+      this.dir = dir;
+      this.session = session;
+      this.x = x;
+    }
+
+    /** Opens the layer on {@code threads} threads (0: ONNX Runtime's default) and runs it once to warm it. */
+    public static Linear open(int m, int k, int n, boolean int8, int threads) throws Exception {
+      Path dir = Files.createTempDirectory("modernbert-linear-probe");
+      try {
+        Path model = write(dir, m, k, n, int8);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+          // As the engine's sessions: idle threads sleep, so the probes and the models timed between them do not
+          // spin against each other on the same cores.
+          o.addConfigEntry("session.intra_op.allow_spinning", "0");
+          if (threads > 0) {
+            o.setIntraOpNumThreads(threads);
+          }
+          long[] shape = {m, k};
+          Linear linear = new Linear(dir, env.createSession(model.toString(), o),
+              operand(env, shape, int8 ? OnnxJavaType.UINT8 : OnnxJavaType.FLOAT));
+          linear.seconds();
+          return linear;
+        }
+      } catch (Exception | Error e) {
+        FileTrees.delete(dir);
+        throw e;
+      }
+    }
+
+    /** Seconds of one run. */
+    public double seconds() throws OrtException {
+      long t0 = System.nanoTime();
+      session.run(Map.of("x", x)).close();
+      return (System.nanoTime() - t0) / 1e9;
+    }
+
+    @Override
+    public void close() throws Exception {
+      try (session; x) {
+        FileTrees.delete(dir);
+      }
+    }
+
+    private static Path write(Path dir, int m, int k, int n, boolean int8) throws IOException {
       ByteArrayOutputStream data = new ByteArrayOutputStream();
       OnnxGraphBuilder g = new OnnxGraphBuilder("linear", new ExternalData("weights.bin", data));
       String x = g.input("x", int8 ? TensorProto.DataType.UINT8 : TensorProto.DataType.FLOAT, m, k);
@@ -90,19 +141,7 @@ public final class MatMulProbe {
       Files.write(dir.resolve("weights.bin"), data.toByteArray());
       Path model = dir.resolve("linear.onnx");
       Files.write(model, g.build("linear-probe").toByteArray());
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
-      try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-        if (threads > 0) {
-          o.setIntraOpNumThreads(threads);
-        }
-        long[] shape = {m, k};
-        try (OrtSession s = env.createSession(model.toString(), o);
-            OnnxTensor tx = int8 ? operand(env, shape, OnnxJavaType.UINT8) : operand(env, shape, OnnxJavaType.FLOAT)) {
-          return medianSeconds(() -> s.run(Map.of("x", tx)).close(), runs);
-        }
-      }
-    } finally {
-      FileTrees.delete(dir);
+      return model;
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.modernbert.tools.bench;
 
+import ai.onnxruntime.OrtException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.modernbert.inference.corpus.JsquadCorpus;
@@ -55,7 +56,7 @@ public final class QuantizationBenchmark {
 
   /**
    * One measured batch shape: the model's seconds per batch in each format, and the seconds its linear layers'
-   * products alone take at this batch's shapes in each format ({@link MatMulProbe#linearSeconds}).
+   * products alone take at this batch's shapes in each format ({@link MatMulProbe.Linear}).
    */
   record Cell(int batch, int length, double fp32Seconds, double int8Seconds, double fp32GemmSeconds,
       double int8GemmSeconds) {
@@ -194,7 +195,10 @@ public final class QuantizationBenchmark {
     return embeddings.stream().map(TextEmbedder.Embedding::vector).toList();
   }
 
-  /** fp32 and int8 runs alternate, so drifts of this machine's speed fall on both alike. */
+  /**
+   * fp32 and int8 runs alternate, each followed by a run of the linear products alone in both formats, so drifts
+   * of this machine's speed fall on all four alike.
+   */
   private static Cell measure(Map<Quantization, LoadedModel> models, ModernBertConfig config, int batchSize,
       int length, int runs, int threads) throws Exception {
     List<int[]> batch = new ArrayList<>();
@@ -202,34 +206,64 @@ public final class QuantizationBenchmark {
       batch.add(RandomTokens.ids(length, 1000L * length + b));
     }
     Map<Quantization, double[]> seconds = new EnumMap<>(Quantization.class);
+    Map<Quantization, double[]> gemmSeconds = new EnumMap<>(Quantization.class);
     for (Quantization q : Quantization.values()) {
       models.get(q).encoder().embeddings(batch);
       seconds.put(q, new double[runs]);
+      gemmSeconds.put(q, new double[runs]);
     }
-    for (int r = 0; r < runs; r++) {
-      for (Quantization q : Quantization.values()) {
-        long t0 = System.nanoTime();
-        models.get(q).encoder().embeddings(batch);
-        seconds.get(q)[r] = (System.nanoTime() - t0) / 1e9;
+    try (LayerProducts fp32 = LayerProducts.open(config, batchSize * length, false, threads);
+        LayerProducts int8 = LayerProducts.open(config, batchSize * length, true, threads)) {
+      for (int r = 0; r < runs; r++) {
+        for (Quantization q : Quantization.values()) {
+          long t0 = System.nanoTime();
+          models.get(q).encoder().embeddings(batch);
+          seconds.get(q)[r] = (System.nanoTime() - t0) / 1e9;
+          gemmSeconds.get(q)[r] = (q == Quantization.INT8 ? int8 : fp32).seconds();
+        }
       }
     }
     return new Cell(batchSize, length, Stats.median(seconds.get(Quantization.NONE)),
-        Stats.median(seconds.get(Quantization.INT8)), gemmSeconds(config, batchSize * length, false, runs, threads),
-        gemmSeconds(config, batchSize * length, true, runs, threads));
+        Stats.median(seconds.get(Quantization.INT8)), Stats.median(gemmSeconds.get(Quantization.NONE)),
+        Stats.median(gemmSeconds.get(Quantization.INT8)));
   }
 
   /**
-   * The linear products of all layers for {@code tokens} tokens: per layer Q, K, V and the attention output
-   * (d → d each), the two GeGLU halves (d → I) and the MLP output (I → d), as the compiled graph runs them.
+   * The linear products of all layers for {@code tokens} tokens, as the compiled graph runs them: per layer Q, K, V
+   * and the attention output (d → d each), the two GeGLU halves (d → I) and the MLP output (I → d).
    */
-  private static double gemmSeconds(ModernBertConfig c, int tokens, boolean int8, int runs, int threads)
-      throws Exception {
-    int d = c.hiddenSize();
-    int inter = c.intermediateSize();
-    double layer = 4 * MatMulProbe.linearSeconds(tokens, d, d, int8, runs, threads)
-        + 2 * MatMulProbe.linearSeconds(tokens, d, inter, int8, runs, threads)
-        + MatMulProbe.linearSeconds(tokens, inter, d, int8, runs, threads);
-    return layer * c.numHiddenLayers();
+  private record LayerProducts(MatMulProbe.Linear square, MatMulProbe.Linear up, MatMulProbe.Linear down,
+      int layers) implements AutoCloseable {
+    static LayerProducts open(ModernBertConfig c, int tokens, boolean int8, int threads) throws Exception {
+      int d = c.hiddenSize();
+      int inter = c.intermediateSize();
+      MatMulProbe.Linear square = MatMulProbe.Linear.open(tokens, d, d, int8, threads);
+      try {
+        MatMulProbe.Linear up = MatMulProbe.Linear.open(tokens, d, inter, int8, threads);
+        try {
+          return new LayerProducts(square, up, MatMulProbe.Linear.open(tokens, inter, d, int8, threads),
+              c.numHiddenLayers());
+        } catch (Exception | Error e) {
+          up.close();
+          throw e;
+        }
+      } catch (Exception | Error e) {
+        square.close();
+        throw e;
+      }
+    }
+
+    /** Seconds of one run of every layer's products (each distinct shape run once, counted as often as it occurs). */
+    double seconds() throws OrtException {
+      return layers * (4 * square.seconds() + 2 * up.seconds() + down.seconds());
+    }
+
+    @Override
+    public void close() throws Exception {
+      try (square; up; down) {
+        // closes all three, in reverse order, even when one fails
+      }
+    }
   }
 
   private static void printTable(Options o, Roofline roofline, Map<Int8Weights, Quality> qualities,
