@@ -39,9 +39,18 @@ public final class IndexSetup {
     return body;
   }
 
-  /** Deletes {@code index} if it exists and creates it with {@code body}. */
+  /**
+   * Deletes {@code index} if it exists, creates it with {@code body} and waits until its primaries are active, so
+   * that a shard the node cannot place fails here with the node's reason rather than as 503s of later writes.
+   */
   public static void createIndex(Http http, String index, ObjectNode body) throws IOException {
     http.delete("/" + index);
     http.put("/" + index, body.toString()).ok("create index " + index);
+    Http.Response health = http.get("/_cluster/health/" + index + "?wait_for_status=yellow&timeout=60s");
+    if (health.status() != 200 || health.body().path("timed_out").asBoolean()) {
+      Http.Response why = http.post("/_cluster/allocation/explain",
+          "{\"index\":\"" + index + "\",\"shard\":0,\"primary\":true}");
+      throw new IOException("index " + index + " has no active primary after 60 s: " + why.body());
+    }
   }
 }

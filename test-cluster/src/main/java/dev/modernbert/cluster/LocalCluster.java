@@ -236,7 +236,11 @@ public final class LocalCluster {
         .append("node.name: node-").append(index + 1).append('\n')
         .append("network.host: 127.0.0.1\n")
         .append("http.port: ").append(httpPort + index).append('\n')
-        .append("transport.port: ").append(httpPort + 100 + index).append('\n');
+        .append("transport.port: ").append(httpPort + 100 + index).append('\n')
+        // A local node must place its shards however full the developer's disk is: above the 90% high watermark
+        // a new index's primary stays unassigned and every write answers 503 (a CI run failed so on a disk 87% full
+        // before the build filled it further).
+        .append("cluster.routing.allocation.disk.threshold_enabled: false\n");
     if (nodes == 1) {
       yml.append("discovery.type: single-node\n");
     } else {

@@ -171,6 +171,7 @@ class ElasticsearchEndToEndIT {
     tokens.forEach(t -> terms.add(t.path("token").asText()));
     assertEquals(List.of("関西", "国際", "空港"), terms.subList(0, 3), "kuromoji in search mode: " + terms);
     EndToEnd.unknownAnalyzerIsRefused(http);
+    EndToEnd.diskWatermarksAreOff(http);
   }
 
   private static float[] queryVector(String question) throws Exception {

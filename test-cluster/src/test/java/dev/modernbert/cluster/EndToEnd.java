@@ -80,6 +80,15 @@ final class EndToEnd {
     return item.path("error").path("reason").asText() + " " + item.path("error").path("caused_by").path("reason").asText();
   }
 
+  /** A local node places shards whatever the disk's fill: its disk watermarks are off (see {@code LocalCluster}). */
+  static void diskWatermarksAreOff(Http http) throws IOException {
+    JsonNode nodes = http.get("/_nodes/_local/settings?flat_settings=true").ok("node settings").body().path("nodes");
+    assertEquals(1, nodes.size(), nodes.toString());
+    JsonNode settings = nodes.elements().next().path("settings");
+    assertEquals("false", settings.path("cluster.routing.allocation.disk.threshold_enabled").asText(),
+        settings.toString());
+  }
+
   /** A mapping naming an analyzer the node does not have (a typo of the plugin's) is refused with 400, naming it. */
   static void unknownAnalyzerIsRefused(Http http) throws IOException {
     Http.Response r = http.put("/unknown-analyzer", "{\"mappings\":{\"properties\":{\"body\":{\"type\":\"text\","

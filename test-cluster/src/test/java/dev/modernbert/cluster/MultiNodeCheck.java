@@ -11,7 +11,6 @@ import dev.modernbert.inference.random.ModelShape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -39,10 +38,7 @@ abstract class MultiNodeCheck {
     Path work = EndToEnd.work("multinode-it-" + engine().id());
     EndToEnd.randomModel(work, MODEL, ModelShape.TINY, 3);
     cluster = EndToEnd.cluster(work, engine());
-    // Replicas must be placed however full the machine's disk is: above the 85% low watermark they stay
-    // unassigned, and stopping a node then loses primaries. A red cluster failed a CI run on a disk 83% full.
-    cluster.start(nodes(), port(), work.resolve("models"), "768m",
-        Map.of("cluster.routing.allocation.disk.threshold_enabled", "false"));
+    cluster.start(nodes(), port(), work.resolve("models"), "768m");
     corpus = JsquadCorpus.read(JsquadCorpus.locate());
     Http http = node(0);
     ObjectNode processor = IndexSetup.processor(MODEL);

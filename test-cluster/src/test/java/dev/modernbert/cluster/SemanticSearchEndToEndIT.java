@@ -319,5 +319,6 @@ class SemanticSearchEndToEndIT {
     assertEquals(400, download.status(), "no network access unless enabled: " + download.body());
     assertTrue(download.body().toString().contains("plugins.modernbert.download.enabled"), download.body().toString());
     assertEquals("green", http.get("/_cluster/health").body().path("status").asText());
+    EndToEnd.diskWatermarksAreOff(http);
   }
 }
