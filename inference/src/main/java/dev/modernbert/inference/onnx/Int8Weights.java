@@ -12,25 +12,27 @@ import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
  */
 public enum Int8Weights {
   /** int8 in [−63, 63]: exact on every CPU. */
-  SIGNED_7_BIT(63, TensorProto.DataType.INT8, ""),
+  SIGNED_7_BIT(63, TensorProto.DataType.INT8, "", "7-bit"),
   /** int8 in [−127, 127]: exact where products accumulate in int32 ({@code Int8ProductProbe} finds out). */
-  SIGNED_8_BIT(127, TensorProto.DataType.INT8, "-w8"),
+  SIGNED_8_BIT(127, TensorProto.DataType.INT8, "-w8", "8-bit"),
   /**
    * uint8 with zero point 128, in [1, 255]: the same integers as {@link #SIGNED_8_BIT}. ONNX Runtime's
    * uint8×uint8 kernels widen both operands to 16 bits before multiplying, so they stay exact where signed 8-bit
    * weights overflow, but without VNNI they are slower than 7 bits. Benchmarks and tests use it to run the 8-bit
    * arithmetic on such CPUs.
    */
-  UNSIGNED_8_BIT(127, TensorProto.DataType.UINT8, "-u8");
+  UNSIGNED_8_BIT(127, TensorProto.DataType.UINT8, "-u8", "8-bit unsigned");
 
   private final int levels;
   private final TensorProto.DataType type;
   private final String key;
+  private final String description;
 
-  Int8Weights(int levels, TensorProto.DataType type, String key) {
+  Int8Weights(int levels, TensorProto.DataType type, String key, String description) {
     this.levels = levels;
     this.type = type;
     this.key = key;
+    this.description = description;
   }
 
   /** The largest weight magnitude after quantization. */
@@ -55,10 +57,6 @@ public enum Int8Weights {
 
   /** How the models report and the benchmarks name it: {@code 7-bit}, {@code 8-bit} or {@code 8-bit unsigned}. */
   public String description() {
-    return switch (this) {
-      case SIGNED_7_BIT -> "7-bit";
-      case SIGNED_8_BIT -> "8-bit";
-      case UNSIGNED_8_BIT -> "8-bit unsigned";
-    };
+    return description;
   }
 }

@@ -1,16 +1,14 @@
 package dev.modernbert.inference.runtime;
 
-import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.modernbert.inference.onnx.ExternalData;
+import dev.modernbert.inference.onnx.Int8LinearModel;
 import dev.modernbert.inference.onnx.Int8Weights;
-import dev.modernbert.inference.onnx.OnnxGraphBuilder;
-import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.logging.Level;
@@ -18,19 +16,20 @@ import java.util.logging.Logger;
 
 /**
  * The widest {@link Int8Weights} this CPU multiplies exactly, found by asking ONNX Runtime, not by reading CPU
- * flags: one uint8×int8 product of the kind the int8 graph runs, whose every pair of products (255·127 twice)
- * overflows int16. Kernels that accumulate in int32 return it exactly, and then 8-bit weights are safe; kernels
- * that add pairs into int16 saturate, and then weights keep 7 bits. Runs once per process.
+ * flags: one int8 linear layer as the int8 graph builds it ({@link Int8LinearModel}), all ones in and all ones
+ * as signed 8-bit weights, so every activation quantizes to 255 and every weight to 127, and every pair of
+ * products (255·127 twice) overflows int16. Kernels that accumulate in int32 return the layer's sum, and then
+ * 8-bit weights are safe; kernels that add pairs into int16 saturate, and then weights keep 7 bits. Runs once per
+ * process.
  */
 public final class Int8ProductProbe {
   private static final Logger LOG = Logger.getLogger(Int8ProductProbe.class.getName());
-  private static final int ROWS = 4;
+  private static final int TOKENS = 4;
   /** 64×16 int8 weights stay inline in the graph ({@link ExternalData#INLINE_LIMIT}), so no file is involved. */
   private static final int DEPTH = 64;
   private static final int COLUMNS = 16;
-  private static final int ACTIVATION = 255;
-  private static final int WEIGHT = 127;
-  private static final int ZERO_POINT = 128;
+  /** Far below what one saturated pair costs (thousands of the sum's 64·127·127), far above float rounding. */
+  private static final float TOLERANCE = 1e-3f;
 
   private Int8ProductProbe() {}
 
@@ -53,35 +52,24 @@ public final class Int8ProductProbe {
     }
   }
 
-  /** Whether ONNX Runtime's uint8×int8 product of 8-bit operands comes back exact on this CPU. */
+  /** Whether ONNX Runtime's int8 layer with signed 8-bit weights sums all-ones inputs exactly on this CPU. */
   static boolean eightBitProductIsExact() throws OrtException {
-    OnnxGraphBuilder g = new OnnxGraphBuilder("int8_probe", new ExternalData("unused", new ByteArrayOutputStream()));
-    String x = g.input("x", TensorProto.DataType.UINT8, ROWS, DEPTH);
-    byte[] w = new byte[DEPTH * COLUMNS];
-    Arrays.fill(w, (byte) WEIGHT);
-    float[] ones = new float[COLUMNS];
+    float[] ones = new float[DEPTH * COLUMNS];
     Arrays.fill(ones, 1f);
-    String y = g.contrib("MatMulIntegerToFloat", new String[] {x,
-        g.bytes("w", TensorProto.DataType.INT8, w, DEPTH, COLUMNS), g.scalar(1f), g.floats("s", ones, COLUMNS),
-        g.uint8Scalar(ZERO_POINT)}, Map.of());
-    g.output(y, "y", TensorProto.DataType.FLOAT, ROWS, COLUMNS);
+    byte[] model = Int8LinearModel.build(ones, DEPTH, COLUMNS, Int8Weights.SIGNED_8_BIT,
+        new ExternalData("unused", new ByteArrayOutputStream())).toByteArray();
+    float[] x = new float[TOKENS * DEPTH];
+    Arrays.fill(x, 1f);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
-    ByteBuffer values = ByteBuffer.allocateDirect(ROWS * DEPTH);
-    while (values.hasRemaining()) {
-      values.put((byte) ACTIVATION);
-    }
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(1);
-      try (OrtSession session = env.createSession(g.build("int8-probe").toByteArray(), options);
-          OnnxTensor input = OnnxTensor.createTensor(env, values.flip(), new long[] {ROWS, DEPTH},
-              OnnxJavaType.UINT8);
+      try (OrtSession session = env.createSession(model, options);
+          OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, TOKENS, DEPTH});
           OrtSession.Result result = session.run(Map.of("x", input))) {
-        float expected = (float) DEPTH * (ACTIVATION - ZERO_POINT) * WEIGHT;
-        for (float[] row : (float[][]) result.get(0).getValue()) {
-          for (float v : row) {
-            if (v != expected) {
-              return false;
-            }
+        FloatBuffer y = ((OnnxTensor) result.get(0)).getFloatBuffer();
+        while (y.hasRemaining()) {
+          if (Math.abs(y.get() - DEPTH) > TOLERANCE) {
+            return false;
           }
         }
         return true;

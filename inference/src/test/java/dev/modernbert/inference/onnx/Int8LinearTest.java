@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
 import dev.modernbert.inference.reference.ReferenceEncoder;
 import dev.modernbert.inference.runtime.Int8ProductProbe;
 import java.io.ByteArrayOutputStream;
@@ -135,13 +134,10 @@ class Int8LinearTest {
       }
     }
     ByteArrayOutputStream external = new ByteArrayOutputStream();
-    OnnxGraphBuilder g = new OnnxGraphBuilder("int8", new ExternalData("weights.bin", external));
-    String in = g.input("x", TensorProto.DataType.FLOAT, 1, "tokens", IN);
-    String y = Int8Linear.matMul(g, Int8Linear.quantizeRows(g, in, IN), "w", t, IN, OUT, format);
-    g.output(y, "y", TensorProto.DataType.FLOAT, 1, "tokens", OUT);
+    byte[] graph = Int8LinearModel.build(t, IN, OUT, format, new ExternalData("weights.bin", external)).toByteArray();
     Files.write(dir.resolve("weights.bin"), external.toByteArray());
     Path model = dir.resolve("int8.onnx");
-    Files.write(model, g.build("test").toByteArray());
+    Files.write(model, graph);
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(model.toString());
         OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, tokens, IN});
