@@ -28,7 +28,7 @@ public final class Int8ProductProbe {
   /** 64×16 int8 weights stay inline in the graph ({@link ExternalData#INLINE_LIMIT}), so no file is involved. */
   private static final int DEPTH = 64;
   private static final int COLUMNS = 16;
-  /** Far below what one saturated pair costs (thousands of the sum's 64·127·127), far above float rounding. */
+  /** Far below what one saturated pair costs (about 2 of the expected 64), far above float rounding. */
   private static final float TOLERANCE = 1e-3f;
 
   private Int8ProductProbe() {}
