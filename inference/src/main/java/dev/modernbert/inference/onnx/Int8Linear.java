@@ -52,20 +52,29 @@ final class Int8Linear {
 
   /**
    * {@code x·W} in fp32 [..., out], for {@code weightT} = W [in, out] row-major, named {@code name}, its weights
-   * stored as {@code format}: one MatMulIntegerToFloat (integer product, times the channel scales) and the token
-   * scales.
+   * stored as {@code format}: the {@link #product} and the token scales.
    */
   static String matMul(OnnxGraphBuilder g, QuantizedRows x, String name, float[] weightT, int in, int out,
+      Int8Weights format) {
+    String product = product(g, x.values(), name, weightT, in, out, format);
+    String shape = g.op("Concat", new String[] {x.leadingShape(), g.ints(out)}, Map.of("axis", 0));
+    return g.op("Reshape", g.op("Mul", product, x.scales()), shape);
+  }
+
+  /**
+   * Quantized rows {@code values} (uint8 [T, in], zero point 128) times W, for {@code weightT} = W [in, out]
+   * row-major stored as {@code format}: one MatMulIntegerToFloat (integer product, times the channel scales), fp32
+   * [T, out] still to be scaled per token.
+   */
+  static String product(OnnxGraphBuilder g, String values, String name, float[] weightT, int in, int out,
       Int8Weights format) {
     ChannelWeights w = quantizeColumns(weightT, in, out, format.levels());
     String weights = g.bytes(name, format.type(), stored(w.values(), format), in, out);
     String scales = g.floats(name + ".scale", w.scales(), out);
     String[] inputs = format.unsigned()
-        ? new String[] {x.values(), weights, g.scalar(1f), scales, zeroPoint(g), zeroPoint(g)}
-        : new String[] {x.values(), weights, g.scalar(1f), scales, zeroPoint(g)};
-    String product = g.contrib("MatMulIntegerToFloat", inputs, Map.of());
-    String shape = g.op("Concat", new String[] {x.leadingShape(), g.ints(out)}, Map.of("axis", 0));
-    return g.op("Reshape", g.op("Mul", product, x.scales()), shape);
+        ? new String[] {values, weights, g.scalar(1f), scales, zeroPoint(g), zeroPoint(g)}
+        : new String[] {values, weights, g.scalar(1f), scales, zeroPoint(g)};
+    return g.contrib("MatMulIntegerToFloat", inputs, Map.of());
   }
 
   private static String zeroPoint(OnnxGraphBuilder g) {

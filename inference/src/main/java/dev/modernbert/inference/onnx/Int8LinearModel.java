@@ -22,4 +22,16 @@ public final class Int8LinearModel {
     g.output(y, "y", TensorProto.DataType.FLOAT, 1, "tokens", out);
     return g.build("int8-linear");
   }
+
+  /**
+   * The same layer's integer product alone, as it runs between the quantization of {@code x} and the token scales:
+   * input {@code x} uint8 [tokens, in] (zero point 128), output {@code y} fp32 [tokens, out]. Benchmarks time the
+   * products apart from what surrounds them.
+   */
+  public static ModelProto product(float[] weightT, int in, int out, Int8Weights format, ExternalData external) {
+    OnnxGraphBuilder g = new OnnxGraphBuilder("int8_product", external);
+    String x = g.input("x", TensorProto.DataType.UINT8, "tokens", in);
+    g.output(Int8Linear.product(g, x, "w", weightT, in, out, format), "y", TensorProto.DataType.FLOAT, "tokens", out);
+    return g.build("int8-product");
+  }
 }

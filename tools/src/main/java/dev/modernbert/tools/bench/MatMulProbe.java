@@ -7,15 +7,17 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.modernbert.inference.model.FileTrees;
 import dev.modernbert.inference.onnx.ExternalData;
+import dev.modernbert.inference.onnx.Int8LinearModel;
 import dev.modernbert.inference.onnx.OnnxGraphBuilder;
+import dev.modernbert.inference.onnx.schema.Onnx.ModelProto;
 import dev.modernbert.inference.onnx.schema.Onnx.TensorProto;
+import dev.modernbert.inference.runtime.Int8ProductProbe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -62,8 +64,8 @@ public final class MatMulProbe {
   /**
    * One linear layer as the model runs it, held open to be timed run by run beside the model: x [m, k] times a
    * constant weight [k, n] (prepacked by ONNX Runtime, as the model's are), by MatMul in fp32 or by the int8 graph's
-   * MatMulIntegerToFloat (uint8 x with zero point 128, 7-bit weights, per-channel scales), without the quantization
-   * of x around it.
+   * own product ({@link Int8LinearModel#product}, weights in the width the engine uses on this CPU), without the
+   * quantization of x around it.
    */
   public static final class Linear implements AutoCloseable {
     private final Path dir;
@@ -117,30 +119,24 @@ public final class MatMulProbe {
 
     private static Path write(Path dir, int m, int k, int n, boolean int8) throws IOException {
       ByteArrayOutputStream data = new ByteArrayOutputStream();
-      OnnxGraphBuilder g = new OnnxGraphBuilder("linear", new ExternalData("weights.bin", data));
-      String x = g.input("x", int8 ? TensorProto.DataType.UINT8 : TensorProto.DataType.FLOAT, m, k);
+      ExternalData external = new ExternalData("weights.bin", data);
       SplittableRandom r = new SplittableRandom(2);
-      String y;
-      if (int8) {
-        byte[] w = new byte[k * n];
-        for (int i = 0; i < w.length; i++) {
-          w[i] = (byte) r.nextInt(-63, 64);
-        }
-        float[] scales = new float[n];
-        Arrays.fill(scales, 0.01f);
-        y = g.contrib("MatMulIntegerToFloat", new String[] {x, g.bytes("w", TensorProto.DataType.INT8, w, k, n),
-            g.scalar(1f), g.floats("scales", scales, n), g.uint8Scalar(128)}, Map.of());
-      } else {
-        float[] w = new float[k * n];
-        for (int i = 0; i < w.length; i++) {
-          w[i] = (float) r.nextDouble(-1, 1);
-        }
-        y = g.op("MatMul", x, g.floats("w", w, k, n));
+      float[] w = new float[k * n];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) r.nextDouble(-1, 1);
       }
-      g.output(y, "y", TensorProto.DataType.FLOAT, m, n);
+      ModelProto linear;
+      if (int8) {
+        linear = Int8LinearModel.product(w, k, n, Int8ProductProbe.exactWeights(), external);
+      } else {
+        OnnxGraphBuilder g = new OnnxGraphBuilder("linear", external);
+        String x = g.input("x", TensorProto.DataType.FLOAT, m, k);
+        g.output(g.op("MatMul", x, g.floats("w", w, k, n)), "y", TensorProto.DataType.FLOAT, m, n);
+        linear = g.build("linear-probe");
+      }
       Files.write(dir.resolve("weights.bin"), data.toByteArray());
       Path model = dir.resolve("linear.onnx");
-      Files.write(model, g.build("linear-probe").toByteArray());
+      Files.write(model, linear.toByteArray());
       return model;
     }
   }
@@ -162,7 +158,7 @@ public final class MatMulProbe {
     return Stats.median(seconds);
   }
 
-  /** An operand of random values: floats in [−1, 1), or bytes (7-bit for INT8, as the int8 weights are). */
+  /** An operand of random values: floats in [−1, 1), or bytes (7-bit for INT8, which no CPU's kernel saturates). */
   private static OnnxTensor operand(OrtEnvironment env, long[] shape, OnnxJavaType type) throws Exception {
     SplittableRandom r = new SplittableRandom(1);
     int count = (int) (shape[0] * shape[1]);
