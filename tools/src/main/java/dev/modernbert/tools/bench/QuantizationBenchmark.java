@@ -37,9 +37,10 @@ import java.util.Map;
  *   <li>quality: the pooled cosine of each JSQuAD paragraph's vector in int8 and fp32 (gate: ≥ {@value #GATE}),
  *       with 7-bit and with 8-bit weights (as unsigned 8-bit, the same integers, where this CPU's signed 8-bit
  *       product is not exact), beside which of them the engine runs here;
- *   <li>speed: tokens/s of batches of random tokens, the two formats alternating run by run, and their ratio;
+ *   <li>speed: tokens/s of batches of random tokens, the formats alternating run by run, and their ratio;
  *       beside it where the time goes: how much of the fp32 time the linear products take, how much faster int8
- *       runs them at these shapes, and so the most int8 can gain (attention stays fp32);
+ *       runs them at these shapes, and so the most int8 can gain (attention stays fp32); and the speed of the
+ *       other weight width, which shows why the engine runs the one it does here;
  *   <li>size: the bytes of each format's graph, its weights;
  *   <li>the roofline: fp32 and int8 throughput of this machine on one large GEMM.
  * </ul>
@@ -55,17 +56,22 @@ public final class QuantizationBenchmark {
   public record Options(ModelShape shape, int[][] cells, int runs, int paragraphs, Path workDir, int threads) {}
 
   /**
-   * One measured batch shape: the model's seconds per batch in each format, and the seconds its linear layers'
-   * products alone take at this batch's shapes in each format ({@link MatMulProbe.Linear}).
+   * One measured batch shape: the model's seconds per batch in each format (and in int8 with the other weight
+   * width), and the seconds its linear layers' products alone take at this batch's shapes in each format
+   * ({@link MatMulProbe.Linear}).
    */
-  record Cell(int batch, int length, double fp32Seconds, double int8Seconds, double fp32GemmSeconds,
-      double int8GemmSeconds) {
+  record Cell(int batch, int length, double fp32Seconds, double int8Seconds, double otherWidthSeconds,
+      double fp32GemmSeconds, double int8GemmSeconds) {
     double tokensPerSecond(double seconds) {
       return batch * (double) length / seconds;
     }
 
     double ratio() {
       return fp32Seconds / int8Seconds;
+    }
+
+    double otherWidthRatio() {
+      return fp32Seconds / otherWidthSeconds;
     }
 
     /** How much of the fp32 model's time its linear products take. */
@@ -122,20 +128,25 @@ public final class QuantizationBenchmark {
         out.printf("loaded %s: %.1f MiB of weights%n", q.id(), PeakMemory.mib(weights.get(q)));
       }
       out.printf("int8 weights on this CPU: %s%n", Int8ProductProbe.exactWeights().description());
-      Map<Int8Weights, Quality> qualities = qualities(models, model, o);
-      ModernBertConfig config = models.get(Quantization.NONE).folder().config();
-      List<Cell> cells = new ArrayList<>();
-      for (int[] shape : o.cells()) {
-        Cell c = measure(models, config, shape[0], shape[1], o.runs(), o.threads());
-        cells.add(c);
-        out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx (bound %s)%n", c.batch(), c.length(),
-            c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), c.boundText());
+      try (LoadedModel otherModel = LoadedModel.load(model, settings(o, Quantization.INT8).withInt8Weights(
+          otherWidth()))) {
+        Map<Int8Weights, Quality> qualities = qualities(models, otherModel, o);
+        List<Cell> cells = new ArrayList<>();
+        for (int[] shape : o.cells()) {
+          cells.add(measure(models, otherModel, shape[0], shape[1], o, out));
+        }
+        printTable(o, roofline, qualities, cells, weights, out);
+        return report(o, roofline, qualities, cells, weights);
       }
-      printTable(o, roofline, qualities, cells, weights, out);
-      return report(o, roofline, qualities, cells, weights);
     } finally {
       models.values().forEach(LoadedModel::close);
     }
+  }
+
+  /** The width the engine does not run here: 7 bits, or 8 bits as unsigned weights where signed ones overflow. */
+  private static Int8Weights otherWidth() {
+    return Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_7_BIT ? Int8Weights.UNSIGNED_8_BIT
+        : Int8Weights.SIGNED_7_BIT;
   }
 
   /**
@@ -168,21 +179,18 @@ public final class QuantizationBenchmark {
   }
 
   /**
-   * The paragraphs' cosines int8 vs fp32 with the weights this CPU's engine uses first, then with the other width:
-   * 7 bits, or 8 bits as unsigned weights where signed 8-bit ones would overflow here.
+   * The paragraphs' cosines int8 vs fp32 with the weights this CPU's engine uses first, then with the
+   * {@link #otherWidth}, which {@code otherModel} runs.
    */
-  private static Map<Int8Weights, Quality> qualities(Map<Quantization, LoadedModel> models, Path model, Options o)
-      throws IOException {
+  private static Map<Int8Weights, Quality> qualities(Map<Quantization, LoadedModel> models, LoadedModel otherModel,
+      Options o) throws IOException {
     List<String> texts = JsquadCorpus.read(JsquadCorpus.locate()).paragraphs().stream().limit(o.paragraphs())
         .map(JsquadCorpus.Paragraph::text).toList();
     List<float[]> fp32 = vectors(embed(models.get(Quantization.NONE), texts));
-    Int8Weights engine = Int8ProductProbe.exactWeights();
     Map<Int8Weights, Quality> qualities = new LinkedHashMap<>();
-    qualities.put(engine, Quality.of(fp32, vectors(embed(models.get(Quantization.INT8), texts))));
-    Int8Weights other = engine == Int8Weights.SIGNED_7_BIT ? Int8Weights.UNSIGNED_8_BIT : Int8Weights.SIGNED_7_BIT;
-    try (LoadedModel m = LoadedModel.load(model, settings(o, Quantization.INT8).withInt8Weights(other))) {
-      qualities.put(other, Quality.of(fp32, vectors(embed(m, texts))));
-    }
+    qualities.put(Int8ProductProbe.exactWeights(), Quality.of(fp32, vectors(embed(models.get(Quantization.INT8),
+        texts))));
+    qualities.put(otherWidth(), Quality.of(fp32, vectors(embed(otherModel, texts))));
     return qualities;
   }
 
@@ -196,11 +204,11 @@ public final class QuantizationBenchmark {
   }
 
   /**
-   * fp32 and int8 runs alternate, each followed by a run of the linear products alone in both formats, so drifts
-   * of this machine's speed fall on all four alike.
+   * fp32, int8 and int8 in the other width alternate run by run, fp32 and int8 each followed by a run of the linear
+   * products alone in its format, so drifts of this machine's speed fall on all alike.
    */
-  private static Cell measure(Map<Quantization, LoadedModel> models, ModernBertConfig config, int batchSize,
-      int length, int runs, int threads) throws Exception {
+  private static Cell measure(Map<Quantization, LoadedModel> models, LoadedModel otherModel, int batchSize,
+      int length, Options o, PrintStream out) throws Exception {
     List<int[]> batch = new ArrayList<>();
     for (int b = 0; b < batchSize; b++) {
       batch.add(RandomTokens.ids(length, 1000L * length + b));
@@ -209,23 +217,35 @@ public final class QuantizationBenchmark {
     Map<Quantization, double[]> gemmSeconds = new EnumMap<>(Quantization.class);
     for (Quantization q : Quantization.values()) {
       models.get(q).encoder().embeddings(batch);
-      seconds.put(q, new double[runs]);
-      gemmSeconds.put(q, new double[runs]);
+      seconds.put(q, new double[o.runs()]);
+      gemmSeconds.put(q, new double[o.runs()]);
     }
-    try (LayerProducts fp32 = LayerProducts.open(config, batchSize * length, false, threads);
-        LayerProducts int8 = LayerProducts.open(config, batchSize * length, true, threads)) {
-      for (int r = 0; r < runs; r++) {
+    otherModel.encoder().embeddings(batch);
+    double[] otherSeconds = new double[o.runs()];
+    ModernBertConfig config = models.get(Quantization.NONE).folder().config();
+    try (LayerProducts fp32 = LayerProducts.open(config, batchSize * length, false, o.threads());
+        LayerProducts int8 = LayerProducts.open(config, batchSize * length, true, o.threads())) {
+      for (int r = 0; r < o.runs(); r++) {
         for (Quantization q : Quantization.values()) {
-          long t0 = System.nanoTime();
-          models.get(q).encoder().embeddings(batch);
-          seconds.get(q)[r] = (System.nanoTime() - t0) / 1e9;
+          seconds.get(q)[r] = secondsOf(models.get(q), batch);
           gemmSeconds.get(q)[r] = (q == Quantization.INT8 ? int8 : fp32).seconds();
         }
+        otherSeconds[r] = secondsOf(otherModel, batch);
       }
     }
-    return new Cell(batchSize, length, Stats.median(seconds.get(Quantization.NONE)),
-        Stats.median(seconds.get(Quantization.INT8)), Stats.median(gemmSeconds.get(Quantization.NONE)),
-        Stats.median(gemmSeconds.get(Quantization.INT8)));
+    Cell c = new Cell(batchSize, length, Stats.median(seconds.get(Quantization.NONE)),
+        Stats.median(seconds.get(Quantization.INT8)), Stats.median(otherSeconds),
+        Stats.median(gemmSeconds.get(Quantization.NONE)), Stats.median(gemmSeconds.get(Quantization.INT8)));
+    out.printf("  %dx%-5d fp32 %8.1f tok/s  int8 %8.1f tok/s  %.2fx (bound %s; %s weights %.2fx)%n", c.batch(),
+        c.length(), c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(),
+        c.boundText(), otherWidth().description(), c.otherWidthRatio());
+    return c;
+  }
+
+  private static double secondsOf(LoadedModel model, List<int[]> batch) {
+    long t0 = System.nanoTime();
+    model.encoder().embeddings(batch);
+    return (System.nanoTime() - t0) / 1e9;
   }
 
   /**
@@ -279,12 +299,12 @@ public final class QuantizationBenchmark {
     out.printf("roofline: large GEMM fp32 %.1f GFLOP/s, uint8 x int8 %.1f GFLOP/s (%.2fx)%n", roofline.fp32(),
         roofline.int8(), roofline.ratio());
     out.println("| batch × tokens | fp32 tok/s | int8 tok/s | int8/fp32 | linear products' share of fp32 time |"
-        + " their int8/fp32 at these shapes | bound |");
-    out.println("|---|---:|---:|---:|---:|---:|---:|");
+        + " their int8/fp32 at these shapes | bound | int8/fp32 with " + otherWidth().description() + " weights |");
+    out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
     for (Cell c : cells) {
-      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx | %s |%n", c.batch(), c.length(),
+      out.printf("| %d × %d | %.0f | %.0f | %.2fx | %.0f%% | %.2fx | %s | %.2fx |%n", c.batch(), c.length(),
           c.tokensPerSecond(c.fp32Seconds()), c.tokensPerSecond(c.int8Seconds()), c.ratio(), 100 * c.gemmShare(),
-          c.gemmRatio(), c.boundText());
+          c.gemmRatio(), c.boundText(), c.otherWidthRatio());
     }
   }
 
@@ -298,6 +318,7 @@ public final class QuantizationBenchmark {
     r.put("matmul_gflops", roofline.fp32());
     r.put("int8_matmul_gflops", roofline.int8());
     r.put("int8_weights", Int8ProductProbe.exactWeights().description());
+    r.put("other_int8_weights", otherWidth().description());
     r.put("paragraphs", qualities.values().iterator().next().texts());
     r.put("cosine_gate", GATE);
     qualities.forEach((format, q) -> {
@@ -322,6 +343,7 @@ public final class QuantizationBenchmark {
       } else {
         row.put("bound", c.bound());
       }
+      row.put("other_weights_ratio", c.otherWidthRatio());
     }
     return r;
   }
