@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Weights: symmetric, one scale per output channel, in the {@link Int8Weights} format this CPU multiplies
- *       exactly (7 or 8 bits), which is what lets the graph be checked against a plain-Java reference.
+ *       exactly (7 bits, 8 bits, or 8 bits in limited pairs), which is what lets the graph be checked against a
+ *       plain-Java reference.
  *   <li>Activations: one scale per token ({@code max|x_t| / 127}), quantized at run time to uint8 with zero point
  *       128. A per-tensor scale would make a text's vector depend on what else is in its batch.
  * </ul>
@@ -68,7 +69,7 @@ final class Int8Linear {
    */
   static String product(OnnxGraphBuilder g, String values, String name, float[] weightT, int in, int out,
       Int8Weights format) {
-    ChannelWeights w = quantizeColumns(weightT, in, out, format.levels());
+    ChannelWeights w = quantizeColumns(weightT, in, out, format);
     String weights = g.bytes(name, format.type(), stored(w.values(), format), in, out);
     String scales = g.floats(name + ".scale", w.scales(), out);
     String[] inputs = format.unsigned()
@@ -95,18 +96,12 @@ final class Int8Linear {
 
   /**
    * The columns (output channels) of {@code w} [in, out] row-major, each with its own symmetric scale, to levels
-   * in [−{@code levels}, {@code levels}].
+   * in [−levels, levels] whose pairs along the input axis keep within {@code format}'s {@link
+   * Int8Weights#pairLimit}.
    */
-  static ChannelWeights quantizeColumns(float[] w, int in, int out, int levels) {
-    float[] scales = new float[out];
-    for (int k = 0; k < in; k++) {
-      for (int o = 0; o < out; o++) {
-        scales[o] = Math.max(scales[o], Math.abs(w[k * out + o]));
-      }
-    }
-    for (int o = 0; o < out; o++) {
-      scales[o] = scales[o] == 0 ? 1 : scales[o] / levels;
-    }
+  static ChannelWeights quantizeColumns(float[] w, int in, int out, Int8Weights format) {
+    float[] scales = channelScales(w, in, out, format);
+    int levels = format.levels();
     byte[] values = new byte[in * out];
     for (int k = 0; k < in; k++) {
       for (int o = 0; o < out; o++) {
@@ -114,6 +109,44 @@ final class Int8Linear {
         values[k * out + o] = (byte) Math.max(-levels, Math.min(levels, level));
       }
     }
+    keepPairsWithinLimit(values, in, out, format.pairLimit());
     return new ChannelWeights(values, scales);
+  }
+
+  /**
+   * Per output channel, whichever is coarser: its largest magnitude over the levels, or its largest pair sum
+   * (input positions 2j and 2j+1) over the pair limit; 1 for an all-zero channel.
+   */
+  private static float[] channelScales(float[] w, int in, int out, Int8Weights format) {
+    float[] absMax = new float[out];
+    float[] pairMax = new float[out];
+    for (int k = 0; k < in; k++) {
+      for (int o = 0; o < out; o++) {
+        absMax[o] = Math.max(absMax[o], Math.abs(w[k * out + o]));
+        if (k % 2 == 1) {
+          pairMax[o] = Math.max(pairMax[o], Math.abs(w[(k - 1) * out + o] + w[k * out + o]));
+        }
+      }
+    }
+    float[] scales = new float[out];
+    for (int o = 0; o < out; o++) {
+      scales[o] = absMax[o] == 0 ? 1 : Math.max(absMax[o] / format.levels(), pairMax[o] / format.pairLimit());
+    }
+    return scales;
+  }
+
+  /** Rounding can carry a pair one level past its limit (by float error at the limit); the larger level yields. */
+  private static void keepPairsWithinLimit(byte[] values, int in, int out, int limit) {
+    for (int k = 1; k < in; k += 2) {
+      for (int o = 0; o < out; o++) {
+        int first = (k - 1) * out + o;
+        int second = k * out + o;
+        int sum = values[first] + values[second];
+        if (Math.abs(sum) > limit) {
+          int larger = Math.abs(values[first]) >= Math.abs(values[second]) ? first : second;
+          values[larger] -= Integer.signum(sum);
+        }
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.modernbert.inference.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -19,14 +20,15 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * One int8 linear layer as ONNX Runtime runs it equals the plain-Java int8 arithmetic of
  * {@link ReferenceEncoder#int8Linear} bit for bit, in every weight format this CPU multiplies exactly: the integer
  * products are exact (7-bit weights never saturate the int16 pair sums of CPUs without VNNI; unsigned 8-bit ones
- * are widened; signed 8-bit ones only where {@link Int8ProductProbe} finds int32 sums) and the float steps around
- * them are the same operations in the same order.
+ * are widened; paired 8-bit ones only where {@link Int8ProductProbe} finds the pairs it expects, plain 8-bit ones
+ * only where it finds int32 sums) and the float steps around them are the same operations in the same order.
  */
 class Int8LinearTest {
   private static final int IN = 384;
@@ -36,8 +38,17 @@ class Int8LinearTest {
 
   /** The formats this CPU multiplies exactly. */
   static List<Int8Weights> exactFormats() {
-    return Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_8_BIT ? List.of(Int8Weights.values())
-        : List.of(Int8Weights.SIGNED_7_BIT, Int8Weights.UNSIGNED_8_BIT);
+    return Arrays.stream(Int8Weights.values()).filter(Int8LinearTest::probedExact).toList();
+  }
+
+  /** What the probe's answer implies: plain 8 bits are exact only where it says so, paired ones unless it says 7. */
+  private static boolean probedExact(Int8Weights format) {
+    Int8Weights widest = Int8ProductProbe.exactWeights();
+    return switch (format) {
+      case SIGNED_8_BIT -> widest == Int8Weights.SIGNED_8_BIT;
+      case PAIRED_8_BIT -> widest != Int8Weights.SIGNED_7_BIT;
+      case SIGNED_7_BIT, UNSIGNED_8_BIT -> true;
+    };
   }
 
   @ParameterizedTest
@@ -60,7 +71,7 @@ class Int8LinearTest {
       x[4 * IN + k] = 0;
     }
     float[] graph = run(a, x, tokens, format);
-    double[][] expected = ReferenceEncoder.int8Linear(rows(x, tokens), a, null, OUT, IN, format.levels());
+    double[][] expected = ReferenceEncoder.int8Linear(rows(x, tokens), a, null, OUT, IN, format);
     for (int t = 0; t < tokens; t++) {
       for (int o = 0; o < OUT; o++) {
         assertEquals((float) expected[t][o], graph[t * OUT + o], 0f, "token " + t + " output " + o);
@@ -71,10 +82,10 @@ class Int8LinearTest {
   @Test
   void weightsQuantizePerOutputChannelToTheFormatsLevels() {
     float[] w = {0.25f, -2f, 0f, -1f, 0.5f, 0f};
-    Int8Linear.ChannelWeights q = Int8Linear.quantizeColumns(w, 2, 3, 63);
+    Int8Linear.ChannelWeights q = Int8Linear.quantizeColumns(w, 2, 3, Int8Weights.SIGNED_7_BIT);
     assertArrayEquals(new float[] {1f / 63, 2f / 63, 1f}, q.scales());
     assertArrayEquals(new byte[] {16, -63, 0, -63, 16, 0}, q.values());
-    Int8Linear.ChannelWeights q8 = Int8Linear.quantizeColumns(w, 2, 3, 127);
+    Int8Linear.ChannelWeights q8 = Int8Linear.quantizeColumns(w, 2, 3, Int8Weights.SIGNED_8_BIT);
     assertArrayEquals(new float[] {1f / 127, 2f / 127, 1f}, q8.scales());
     assertArrayEquals(new byte[] {32, -127, 0, -127, 32, 0}, q8.values());
     Random random = new Random(1);
@@ -83,34 +94,61 @@ class Int8LinearTest {
       big[i] = (float) random.nextGaussian();
     }
     for (Int8Weights format : Int8Weights.values()) {
+      byte[] values = Int8Linear.quantizeColumns(big, 64, 32, format).values();
       int largest = 0;
-      for (byte v : Int8Linear.quantizeColumns(big, 64, 32, format.levels()).values()) {
-        largest = Math.max(largest, Math.abs(v));
+      int largestPair = 0;
+      for (int i = 0; i < values.length; i++) {
+        largest = Math.max(largest, Math.abs(values[i]));
+        if (i / 32 % 2 == 1) {
+          largestPair = Math.max(largestPair, Math.abs(values[i - 32] + values[i]));
+        }
       }
-      assertEquals(format.levels(), largest, format.description());
+      boolean paired = format == Int8Weights.PAIRED_8_BIT;
+      assertEquals(paired ? format.pairLimit() : format.levels(), paired ? largestPair : largest,
+          format.description());
+      assertTrue(largest <= format.levels() && largestPair <= format.pairLimit(), format.description());
     }
   }
 
-  /**
-   * The probe's answer holds: signed 8-bit weights give this CPU's exact product where it says so, and where it
-   * says not, they come back wrong (so 7 bits are needed, not merely chosen).
-   */
   @Test
-  void signedEightBitWeightsAreExactExactlyWhereTheProbeSays() throws Exception {
+  void pairedWeightsTakeTheCoarserScaleAndKeepEveryPairWithinItsLimit() {
+    Int8Linear.ChannelWeights q = Int8Linear.quantizeColumns(new float[] {100f, -0.5f, 100f, 2f}, 2, 2,
+        Int8Weights.PAIRED_8_BIT);
+    assertArrayEquals(new float[] {200f / 128, 2f / 127}, q.scales());
+    assertArrayEquals(new byte[] {64, -32, 64, 127}, q.values());
+    // exactly at the limit, float rounding takes these two to 63 + 66 = 129: the larger level yields one
+    Int8Linear.ChannelWeights edge = Int8Linear.quantizeColumns(new float[] {62.877098f, 65.89519f}, 2, 1,
+        Int8Weights.PAIRED_8_BIT);
+    assertArrayEquals(new byte[] {63, 65}, edge.values());
+  }
+
+  /**
+   * The probe's answer holds at this layer's size: weights at the limit of plain and of paired 8 bits give this
+   * CPU's exact product where it says so, and where it says not, they come back wrong (so the narrower width is
+   * needed, not merely chosen).
+   */
+  @ParameterizedTest
+  @EnumSource(value = Int8Weights.class, names = {"SIGNED_8_BIT", "PAIRED_8_BIT"})
+  void eightBitWeightsAreExactExactlyWhereTheProbeSays(Int8Weights format) throws Exception {
     int tokens = 4;
+    float[] limit = Int8ProductProbe.limitWeights(format, IN, OUT);
     float[] a = new float[OUT * IN];
-    Arrays.fill(a, 1f);
+    for (int o = 0; o < OUT; o++) {
+      for (int k = 0; k < IN; k++) {
+        a[o * IN + k] = limit[k * OUT + o];
+      }
+    }
     float[] x = new float[tokens * IN];
     Arrays.fill(x, 1f);
-    float[] graph = run(a, x, tokens, Int8Weights.SIGNED_8_BIT);
-    double[][] expected = ReferenceEncoder.int8Linear(rows(x, tokens), a, null, OUT, IN, 127);
+    float[] graph = run(a, x, tokens, format);
+    double[][] expected = ReferenceEncoder.int8Linear(rows(x, tokens), a, null, OUT, IN, format);
     boolean exact = true;
     for (int t = 0; t < tokens; t++) {
       for (int o = 0; o < OUT; o++) {
         exact &= graph[t * OUT + o] == (float) expected[t][o];
       }
     }
-    assertEquals(Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_8_BIT, exact,
+    assertEquals(probedExact(format), exact,
         "probe " + Int8ProductProbe.exactWeights().description() + ", first output " + graph[0]);
   }
 

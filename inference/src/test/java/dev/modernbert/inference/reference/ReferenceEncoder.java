@@ -197,26 +197,20 @@ public final class ReferenceEncoder implements Encoder {
   }
 
   private double[][] project(double[][] x, float[] a, float[] bias, int out, int in) {
-    return int8 != null ? int8Linear(x, a, bias, out, in, int8.levels()) : linear(x, a, bias, out, in);
+    return int8 != null ? int8Linear(x, a, bias, out, in, int8) : linear(x, a, bias, out, in);
   }
 
   /**
    * {@code y_t = A·x_t (+ b)} in int8: each row of A (output channel) scaled to integers in [−levels, levels] by
-   * its largest magnitude; each token {@code x_t}, taken as float32, scaled to [−127, 127] by its own; the integer
-   * dot product rescaled by both scales in float32.
+   * its largest magnitude, or coarser where its entries 2j and 2j+1 must sum to at most the format's pair limit;
+   * each token {@code x_t}, taken as float32, scaled to [−127, 127] by its own; the integer dot product rescaled
+   * by both scales in float32.
    */
-  public static double[][] int8Linear(double[][] x, float[] a, float[] bias, int out, int in, int levels) {
+  public static double[][] int8Linear(double[][] x, float[] a, float[] bias, int out, int in, Int8Weights format) {
     float[] rowScale = new float[out];
     int[] q = new int[out * in];
     for (int o = 0; o < out; o++) {
-      float max = 0;
-      for (int k = 0; k < in; k++) {
-        max = Math.max(max, Math.abs(a[o * in + k]));
-      }
-      rowScale[o] = max == 0 ? 1 : max / levels;
-      for (int k = 0; k < in; k++) {
-        q[o * in + k] = (int) Math.rint(a[o * in + k] / rowScale[o]);
-      }
+      rowScale[o] = quantizeRow(a, o * in, in, format, q);
     }
     double[][] y = new double[x.length][out];
     IntStream.range(0, x.length).parallel().forEach(t -> {
@@ -238,6 +232,33 @@ public final class ReferenceEncoder implements Encoder {
       }
     });
     return y;
+  }
+
+  /**
+   * Row {@code a[from, from + in)} into {@code q} at the same place: levels no larger than the format's, each pair
+   * (2j, 2j+1) summing to at most its pair limit in magnitude (where rounding overshoots, the larger one moves one
+   * level toward zero); returns the row's scale.
+   */
+  private static float quantizeRow(float[] a, int from, int in, Int8Weights format, int[] q) {
+    float max = 0;
+    float pairMax = 0;
+    for (int k = 0; k < in; k++) {
+      max = Math.max(max, Math.abs(a[from + k]));
+    }
+    for (int k = 0; k + 1 < in; k += 2) {
+      pairMax = Math.max(pairMax, Math.abs(a[from + k] + a[from + k + 1]));
+    }
+    float scale = max == 0 ? 1 : Math.max(max / format.levels(), pairMax / format.pairLimit());
+    for (int k = 0; k < in; k++) {
+      q[from + k] = (int) Math.rint(a[from + k] / scale);
+    }
+    for (int k = 0; k + 1 < in; k += 2) {
+      int sum = q[from + k] + q[from + k + 1];
+      if (Math.abs(sum) > format.pairLimit()) {
+        q[from + (Math.abs(q[from + k]) >= Math.abs(q[from + k + 1]) ? k : k + 1)] -= Integer.signum(sum);
+      }
+    }
+    return scale;
   }
 
   /** {@code y_t = A·x_t (+ b)} with {@code A} stored {@code [out, in]} row-major (nn.Linear). */

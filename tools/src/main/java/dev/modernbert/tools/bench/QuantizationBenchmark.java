@@ -35,8 +35,7 @@ import java.util.Map;
  * int8 against fp32 on one random checkpoint, on the CPU, side by side in one process:
  * <ul>
  *   <li>quality: the pooled cosine of each JSQuAD paragraph's vector in int8 and fp32 (gate: ≥ {@value #GATE}),
- *       with 7-bit and with 8-bit weights (as unsigned 8-bit, the same integers, where this CPU's signed 8-bit
- *       product is not exact), beside which of them the engine runs here;
+ *       with the weights the engine runs here and with the {@link #otherWidth};
  *   <li>speed: tokens/s of batches of random tokens, the formats alternating run by run, and their ratio;
  *       beside it where the time goes: how much of the fp32 time the linear products take, how much faster int8
  *       runs them at these shapes, and so the most int8 can gain (attention stays fp32); and the speed of the
@@ -143,10 +142,13 @@ public final class QuantizationBenchmark {
     }
   }
 
-  /** The width the engine does not run here: 7 bits, or 8 bits as unsigned weights where signed ones overflow. */
+  /**
+   * The width to compare with the engine's: where it runs plain 8 bits, the paired 8 bits of CPUs without VNNI;
+   * elsewhere plain 8 bits, as unsigned weights (the same integers, exact on every CPU).
+   */
   private static Int8Weights otherWidth() {
-    return Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_7_BIT ? Int8Weights.UNSIGNED_8_BIT
-        : Int8Weights.SIGNED_7_BIT;
+    return Int8ProductProbe.exactWeights() == Int8Weights.SIGNED_8_BIT ? Int8Weights.PAIRED_8_BIT
+        : Int8Weights.UNSIGNED_8_BIT;
   }
 
   /**
@@ -322,9 +324,9 @@ public final class QuantizationBenchmark {
     r.put("paragraphs", qualities.values().iterator().next().texts());
     r.put("cosine_gate", GATE);
     qualities.forEach((format, q) -> {
-      String bits = format.levels() == Int8Weights.SIGNED_8_BIT.levels() ? "8bit" : "7bit";
-      r.put("min_cosine_" + bits, q.min());
-      r.put("mean_cosine_" + bits, q.mean());
+      String which = format == Int8ProductProbe.exactWeights() ? "" : "_other";
+      r.put("min_cosine" + which, q.min());
+      r.put("mean_cosine" + which, q.mean());
     });
     r.put("fp32_weight_bytes", weights.get(Quantization.NONE));
     r.put("int8_weight_bytes", weights.get(Quantization.INT8));
