@@ -72,7 +72,10 @@ public enum Int8Weights {
     return key;
   }
 
-  /** How the models report and the benchmarks name it: {@code 7-bit}, {@code 8-bit} or {@code 8-bit unsigned}. */
+  /**
+   * How the models report and the benchmarks name it: {@code 7-bit}, {@code 8-bit}, {@code 8-bit paired} or
+   * {@code 8-bit unsigned}.
+   */
   public String description() {
     return description;
   }
