@@ -66,8 +66,8 @@ final class FusedDocsQuery extends Query {
     };
   }
 
-  /** Index of the first fused document with id {@code >= doc}. */
-  private int firstAtOrAfter(int doc) {
+  /** Index of the first fused document with id {@code >= doc} (a long: a segment's base plus NO_MORE_DOCS). */
+  private int firstAtOrAfter(long doc) {
     int lo = 0;
     int hi = byDoc.length;
     while (lo < hi) {
@@ -131,7 +131,7 @@ final class FusedDocsQuery extends Query {
 
         @Override
         public int advance(int target) {
-          at = Math.max(at < 0 ? from : at, firstAtOrAfter(docBase + target));
+          at = Math.max(at < 0 ? from : at, firstAtOrAfter((long) docBase + target));
           at = Math.min(at, to);
           return docID();
         }

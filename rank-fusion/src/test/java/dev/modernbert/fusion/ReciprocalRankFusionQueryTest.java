@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -17,16 +19,23 @@ import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.Explanation;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.Weight;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +144,38 @@ class ReciprocalRankFusionQueryTest {
         .filter(d -> Arrays.stream(fused).noneMatch(f -> f.doc() == d)).findFirst().orElseThrow();
     assertTrue(!searcher.explain(rewritten, outside).isMatch());
     assertEquals(fused.length, searcher.count(rewritten));
+  }
+
+  /**
+   * Every segment's iterator lands at or after the target it is advanced to, NO_MORE_DOCS included, which a
+   * conjunction relies on: advanced to NO_MORE_DOCS in a later segment, an overflowing target once sent it back
+   * to its first document and a nested query's inner hits spun forever.
+   */
+  @Test
+  void eachSegmentsIteratorAdvancesToTheFirstFusedDocumentAtOrAfterItsTarget() throws IOException {
+    RankFusion fusion = new RankFusion(40, 60, 60, 1f, 1f);
+    int[] fusedDocs = Arrays.stream(fusion.fuse(searcher.search(BY_VECTOR, 40), searcher.search(BY_TEXT, 60)))
+        .mapToInt(RankFusion.Fused::doc).sorted().toArray();
+    Query rewritten = searcher.rewrite(new ReciprocalRankFusionQuery(BY_VECTOR, BY_TEXT, fusion));
+    Weight weight = searcher.createWeight(rewritten, ScoreMode.COMPLETE, 1f);
+    for (LeafReaderContext leaf : reader.leaves()) {
+      Scorer scorer = weight.scorer(leaf);
+      if (scorer == null) {
+        continue;
+      }
+      int maxDoc = leaf.reader().maxDoc();
+      for (int target : new int[] {0, maxDoc / 2, maxDoc - 1, maxDoc, DocIdSetIterator.NO_MORE_DOCS}) {
+        DocIdSetIterator docs = weight.scorer(leaf).iterator();
+        int expected = Arrays.stream(fusedDocs).map(d -> d - leaf.docBase)
+            .filter(d -> d >= target && d < maxDoc).findFirst().orElse(DocIdSetIterator.NO_MORE_DOCS);
+        assertEquals(expected, docs.advance(target), "segment at " + leaf.docBase + ", target " + target);
+      }
+    }
+    BooleanQuery both = new BooleanQuery.Builder().add(rewritten, BooleanClause.Occur.FILTER)
+        .add(BY_TEXT, BooleanClause.Occur.FILTER).build();
+    Set<Integer> withText = Arrays.stream(searcher.search(BY_TEXT, DOCS).scoreDocs).map(h -> h.doc)
+        .collect(Collectors.toSet());
+    assertEquals(Arrays.stream(fusedDocs).filter(withText::contains).count(), searcher.count(both));
   }
 
   @Test
