@@ -32,7 +32,6 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.Scorer;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.Weight;
@@ -159,8 +158,7 @@ class ReciprocalRankFusionQueryTest {
     Query rewritten = searcher.rewrite(new ReciprocalRankFusionQuery(BY_VECTOR, BY_TEXT, fusion));
     Weight weight = searcher.createWeight(rewritten, ScoreMode.COMPLETE, 1f);
     for (LeafReaderContext leaf : reader.leaves()) {
-      Scorer scorer = weight.scorer(leaf);
-      if (scorer == null) {
+      if (weight.scorer(leaf) == null) {
         continue;
       }
       int maxDoc = leaf.reader().maxDoc();
